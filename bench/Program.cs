@@ -1,4 +1,3 @@
-using System.Reflection;
 using RankDistill.Bench;
 
 // Usage: dotnet run -c Release --project bench -- <name> [options]
