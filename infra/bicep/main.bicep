@@ -60,6 +60,12 @@ param dashboardApiKey string
 @description('CIDR ranges allowed to reach the dashboard; empty allows everyone (the API key still applies).')
 param dashboardAllowedIpRanges string[] = []
 
+@description('vCPUs of the serve app, which also runs the default-queue steps (data preparation, evaluation). Consumption profile: up to 4.')
+param serveCpu string = '2'
+
+@description('Memory of the serve app: twice the vCPUs in GiB on the Consumption profile.')
+param serveMemory string = '4Gi'
+
 @description('Optional public IPv4 address allowed through the task hub firewall, for running `submit`/`status` from a workstation. Empty: none.')
 param operatorIpAddress string = ''
 
@@ -217,6 +223,8 @@ module serve 'modules/serve-app.bicep' = {
     taskHubConnectionString: taskHubConnectionString
     dashboardApiKey: dashboardApiKey
     allowedIpRanges: dashboardAllowedIpRanges
+    cpu: serveCpu
+    memory: serveMemory
     tags: tags
   }
 }

@@ -1,10 +1,12 @@
 // The durable task hub: Azure Database for PostgreSQL flexible server with one database.
 //
-// Network: public endpoint with TLS required and a firewall that admits only Azure-hosted clients
-// (the 0.0.0.0 rule) plus, optionally, one operator address. Private VNet access would be tighter,
-// but Container Apps runs KEDA scale rules outside the environment's VNet, so the GPU worker's
-// queue-depth rule (gpu-worker.bicep) could not reach a private server; the trade-off is documented
-// in the README. Authentication is by password (a @secure parameter, kept as a Container Apps secret).
+// Network: a public endpoint that requires TLS (require_secure_transport is on by default; it is not
+// re-set here because a configuration write right after creation often fails with ServerIsBusy) behind
+// a firewall that admits only Azure-hosted clients (the 0.0.0.0 rule) and, optionally, one operator
+// address. Private VNet access would be tighter, but Container Apps runs KEDA scale rules outside the
+// environment's VNet, so the GPU worker's queue-depth rule (gpu-worker.bicep) could not reach a private
+// server; the README explains the trade-off. Authentication is by password (a @secure parameter, kept
+// as a Container Apps secret).
 
 @description('Azure region.')
 param location string
@@ -86,16 +88,6 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   }
 }
 
-// Refuse unencrypted connections (the server default, pinned so nobody turns it off by accident).
-resource requireTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = {
-  parent: server
-  name: 'require_secure_transport'
-  properties: {
-    value: 'on'
-    source: 'user-override'
-  }
-}
-
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = {
   parent: server
   name: databaseName
@@ -104,6 +96,9 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-0
     collation: 'en_US.utf8'
   }
 }
+
+// The server takes one change at a time (parallel child writes fail with ServerIsBusy), so the
+// children below are chained with dependsOn: database, then the firewall rules.
 
 // 0.0.0.0-0.0.0.0 is Azure's convention for "connections from Azure services"; the password and TLS
 // still apply. Container Apps on the consumption plan have no fixed outbound address to list instead.
@@ -114,6 +109,9 @@ resource allowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@202
     startIpAddress: '0.0.0.0'
     endIpAddress: '0.0.0.0'
   }
+  dependsOn: [
+    database
+  ]
 }
 
 resource allowOperator 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = if (!empty(clientIpAddress)) {
@@ -123,6 +121,9 @@ resource allowOperator 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@
     startIpAddress: clientIpAddress
     endIpAddress: clientIpAddress
   }
+  dependsOn: [
+    allowAzure
+  ]
 }
 
 output host string = server.properties.fullyQualifiedDomainName
