@@ -5,11 +5,11 @@ namespace RankDistill.Models.Metrics;
 /// <summary>Shared rules of the whitespace-separated TREC formats.</summary>
 internal static class TrecFormat
 {
-    private static readonly char[] Separators = [' ', '\t'];
+    private static readonly char[] _separators = [' ', '\t'];
 
     public static string[] Fields(string line, int expected, string kind, int lineNumber)
     {
-        var fields = line.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+        var fields = line.Split(_separators, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length != expected)
             throw new FormatException($"{kind} line {lineNumber}: expected {expected} fields, found {fields.Length}: '{line}'.");
         return fields;

@@ -4,7 +4,7 @@ namespace RankDistill.Models.Tests.Metrics;
 
 public sealed class TrecFilesTests
 {
-    private static readonly ScoredDocument[] Run =
+    private static readonly ScoredDocument[] _run =
     [
         new("q1", "d1", 0.1 + 0.2),
         new("q1", "d2", 1e-17),
@@ -13,7 +13,7 @@ public sealed class TrecFilesTests
         new("q2", "d8", 12345.678901234567),
     ];
 
-    private static readonly RelevanceJudgment[] Qrels =
+    private static readonly RelevanceJudgment[] _qrels =
     [
         new("q1", "d1", 0),
         new("q1", "d3", 3),
@@ -25,18 +25,18 @@ public sealed class TrecFilesTests
     public void RunWriteThenRead_ScoresAndIdsRoundTripExactly()
     {
         using var writer = new StringWriter();
-        TrecRun.Write(writer, Run, "student");
+        TrecRun.Write(writer, _run, "student");
 
         var read = TrecRun.Read(new StringReader(writer.ToString()));
 
-        Assert.Equal(Run.OrderBy(d => d.QueryId).ThenBy(d => d.DocId), read.OrderBy(d => d.QueryId).ThenBy(d => d.DocId));
+        Assert.Equal(_run.OrderBy(d => d.QueryId).ThenBy(d => d.DocId), read.OrderBy(d => d.QueryId).ThenBy(d => d.DocId));
     }
 
     [Fact]
     public void RunWrite_RanksByScoreThenDocIdDescendingAsTrecEval()
     {
         using var writer = new StringWriter();
-        TrecRun.Write(writer, Run, "student");
+        TrecRun.Write(writer, _run, "student");
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
@@ -49,16 +49,16 @@ public sealed class TrecFilesTests
     public void QrelsWriteThenRead_RoundTrips()
     {
         using var writer = new StringWriter();
-        TrecQrels.Write(writer, Qrels);
+        TrecQrels.Write(writer, _qrels);
 
-        Assert.Equal(Qrels, TrecQrels.Read(new StringReader(writer.ToString())));
+        Assert.Equal(_qrels, TrecQrels.Read(new StringReader(writer.ToString())));
         Assert.StartsWith("q1 0 d1 0\n", writer.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Join_RunWithQrels_UnjudgedAreZeroAndUnrunQueriesLeftOut()
     {
-        var queries = TrecQrels.Join(Run, Qrels);
+        var queries = TrecQrels.Join(_run, _qrels);
 
         Assert.Equal(["q1", "q2"], queries.Select(q => q.QueryId));
         Assert.Equal([0.0, 0.0, 3.0], queries[0].Labels);
