@@ -52,20 +52,27 @@ public static class TorchRuntime
     /// <summary>Turns the setting into a device; <paramref name="cudaAvailable"/> is what torch reports.</summary>
     public static Device Resolve(string setting, bool cudaAvailable)
     {
+        var (type, index) = Parse(setting, cudaAvailable, cudaAvailable ? cuda.device_count() : 0);
+        return device(type, index);
+    }
+
+    /// <summary>The device type and index a setting names, checked against the CUDA devices torch sees; -1 is the default index.</summary>
+    internal static (DeviceType Type, int Index) Parse(string setting, bool cudaAvailable, int cudaDevices)
+    {
         var value = (setting ?? "auto").Trim().ToLowerInvariant();
         if (value == "auto")
-            return cudaAvailable ? CUDA : CPU;
+            return cudaAvailable ? (DeviceType.CUDA, -1) : (DeviceType.CPU, -1);
         if (value == "cpu")
-            return CPU;
+            return (DeviceType.CPU, -1);
         if (value == "cuda" || value.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!cudaAvailable)
                 throw new ArgumentException($"Device '{setting}' was asked for but torch sees no CUDA device (this build may be CPU-only: TorchSharp-cpu). Use 'auto' or 'cpu'.", nameof(setting));
             if (value == "cuda")
-                return CUDA;
-            if (int.TryParse(value.AsSpan(5), out int index) && index >= 0 && index < cuda.device_count())
-                return device(DeviceType.CUDA, index);
-            throw new ArgumentException($"Device '{setting}': no such CUDA device (torch sees {cuda.device_count()}).", nameof(setting));
+                return (DeviceType.CUDA, -1);
+            if (int.TryParse(value.AsSpan(5), out int index) && index >= 0 && index < cudaDevices)
+                return (DeviceType.CUDA, index);
+            throw new ArgumentException($"Device '{setting}': no such CUDA device (torch sees {cudaDevices}).", nameof(setting));
         }
         throw new ArgumentException($"Device '{setting}' is not one of 'auto', 'cpu', 'cuda', 'cuda:N'.", nameof(setting));
     }
