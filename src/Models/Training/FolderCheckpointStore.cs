@@ -40,6 +40,8 @@ public sealed class FolderCheckpointStore : ICheckpointStore
     public async Task SaveAsync(long step, string localDirectory, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
+        if (Directory.EnumerateDirectories(localDirectory).Any())
+            throw new ArgumentException($"Checkpoint folder {localDirectory} has sub-folders; a checkpoint is a flat set of files.", nameof(localDirectory));
         var staging = Path.Combine(Root, $".tmp-{Prefix}{step:D9}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try

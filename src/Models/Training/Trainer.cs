@@ -64,6 +64,8 @@ public sealed partial class Trainer<TModel, TExample>
         long? resumedFrom = state.Step > 0 ? state.Step : null;
         long lastCheckpoint = state.Step;
         using var log = new LossLog(Path.Combine(_scratch, LossLog.FileName), logCopy);
+        if (logCopy is not null)
+            File.Delete(logCopy);
         var data = new DataCursor(sampler, state.Epoch, state.BatchInEpoch);
         double lastLoss = state.LastLoss;
 
@@ -125,12 +127,14 @@ public sealed partial class Trainer<TModel, TExample>
     private AdamW CreateOptimizer()
     {
         var trainable = _model.parameters().Where(p => p.requires_grad).ToList();
+        var matrices = trainable.Where(p => p.dim() >= 2).ToList();
+        var vectors = trainable.Where(p => p.dim() < 2).ToList();
         if (trainable.Count == 0)
             throw new InvalidOperationException("The model has no trainable parameters.");
         var groups = new[]
         {
-            new AdamW.ParamGroup(trainable.Where(p => p.dim() >= 2), new AdamW.Options { weight_decay = _options.WeightDecay }),
-            new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), new AdamW.Options { weight_decay = 0 }),
+            new AdamW.ParamGroup(matrices, new AdamW.Options { weight_decay = _options.WeightDecay }),
+            new AdamW.ParamGroup(vectors, new AdamW.Options { weight_decay = 0 }),
         };
         return new AdamW(groups, _options.LearningRate, _options.Beta1, _options.Beta2, _options.Epsilon, _options.WeightDecay);
     }
