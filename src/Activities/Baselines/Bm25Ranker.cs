@@ -23,7 +23,7 @@ public sealed class Bm25Ranker : IDisposable
 {
     private const string TextField = "text";
     private const string KeyField = "key";
-    private static readonly LuceneVersion s_version = LuceneVersion.LUCENE_48;
+    private static readonly LuceneVersion _version = LuceneVersion.LUCENE_48;
 
     private readonly Analyzer _analyzer;
     private readonly RAMDirectory _directory;
@@ -49,11 +49,11 @@ public sealed class Bm25Ranker : IDisposable
         options ??= new Bm25Options();
         options.Validate();
         var similarity = new BM25Similarity(options.K1, options.B);
-        var analyzer = new EnglishAnalyzer(s_version);
+        var analyzer = new EnglishAnalyzer(_version);
         var directory = new RAMDirectory();
         try
         {
-            using (var writer = new IndexWriter(directory, new IndexWriterConfig(s_version, analyzer) { Similarity = similarity }))
+            using (var writer = new IndexWriter(directory, new IndexWriterConfig(_version, analyzer) { Similarity = similarity }))
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var document in corpus)

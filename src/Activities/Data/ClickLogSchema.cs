@@ -9,7 +9,7 @@ internal sealed class ClickLogSchema : RowSchema<ClickLogRow>
 {
     public static readonly ClickLogSchema Instance = new();
 
-    private static readonly ColumnSpec[] s_columns =
+    private static readonly ColumnSpec[] _columns =
     [
         new("query", ColumnKind.Text, Required: true),
         new("title", ColumnKind.Text, Required: true),
@@ -22,7 +22,7 @@ internal sealed class ClickLogSchema : RowSchema<ClickLogRow>
         new("ts", ColumnKind.Timestamp, Required: false),
     ];
 
-    public override IReadOnlyList<ColumnSpec> Columns => s_columns;
+    public override IReadOnlyList<ColumnSpec> Columns => _columns;
 
     public override ClickLogRow? Parse(FieldReader fields)
     {

@@ -5,7 +5,7 @@ internal sealed class LabelSchema : RowSchema<LabelRow>
 {
     public static readonly LabelSchema Instance = new();
 
-    private static readonly ColumnSpec[] s_columns =
+    private static readonly ColumnSpec[] _columns =
     [
         new("query", ColumnKind.Text, Required: true),
         new("title", ColumnKind.Text, Required: true),
@@ -14,7 +14,7 @@ internal sealed class LabelSchema : RowSchema<LabelRow>
         new("grade", ColumnKind.Integer, Required: true),
     ];
 
-    public override IReadOnlyList<ColumnSpec> Columns => s_columns;
+    public override IReadOnlyList<ColumnSpec> Columns => _columns;
 
     public override LabelRow? Parse(FieldReader fields)
     {

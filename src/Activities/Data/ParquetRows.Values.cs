@@ -6,14 +6,14 @@ namespace RankDistill.Activities.Data;
 /// <summary>Reading one row group's columns into the boxed values a <see cref="RawRecord"/> holds.</summary>
 internal static partial class ParquetRows
 {
-    private static readonly Type[] s_supported =
+    private static readonly Type[] _supported =
     [
         typeof(string), typeof(ReadOnlyMemory<char>), typeof(bool),
         typeof(sbyte), typeof(byte), typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long),
         typeof(float), typeof(double), typeof(DateTime), typeof(DateTimeOffset),
     ];
 
-    private static bool IsSupported(Type clrType) => s_supported.Contains(clrType);
+    private static bool IsSupported(Type clrType) => _supported.Contains(clrType);
 
     private static async Task<(object?[][]? Values, string? Failure)> ReadRowGroupAsync(
         ParquetReader reader, int group, List<DataField> columns, CancellationToken cancellationToken)

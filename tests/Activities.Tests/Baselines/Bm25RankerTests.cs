@@ -5,17 +5,17 @@ namespace RankDistill.Activities.Tests.Baselines;
 
 public sealed class Bm25RankerTests
 {
-    private static readonly Bm25Document s_exact = new("Cheap flights to Lisbon", "Compare airfare and book cheap flights today.");
-    private static readonly Bm25Document s_partial = new("Lisbon hotels", "Rooms in the old town, close to the river.");
-    private static readonly Bm25Document s_unrelated = new("Vegetable soup", "A warming recipe with carrots and leeks.");
-    private static readonly Bm25Document[] s_corpus = [s_exact, s_partial, s_unrelated];
+    private static readonly Bm25Document _exact = new("Cheap flights to Lisbon", "Compare airfare and book cheap flights today.");
+    private static readonly Bm25Document _partial = new("Lisbon hotels", "Rooms in the old town, close to the river.");
+    private static readonly Bm25Document _unrelated = new("Vegetable soup", "A warming recipe with carrots and leeks.");
+    private static readonly Bm25Document[] _corpus = [_exact, _partial, _unrelated];
 
     [Fact]
     public void Score_ExactMatchPartialAndNone_RankedInInputOrderWithZeroForNoMatch()
     {
-        using var ranker = Bm25Ranker.Build(s_corpus);
+        using var ranker = Bm25Ranker.Build(_corpus);
 
-        var scores = ranker.Score("cheap flights Lisbon", [s_unrelated, s_partial, s_exact]);
+        var scores = ranker.Score("cheap flights Lisbon", [_unrelated, _partial, _exact]);
 
         Assert.Equal(0f, scores[0]);
         Assert.True(scores[1] > 0, $"partial match scored {scores[1]}");
@@ -25,10 +25,10 @@ public sealed class Bm25RankerTests
     [Fact]
     public void Score_StemmedAndCaseFoldedQuery_MatchesLikeTheDocumentWords()
     {
-        using var ranker = Bm25Ranker.Build(s_corpus);
+        using var ranker = Bm25Ranker.Build(_corpus);
 
-        var plain = ranker.Score("cheap flights", [s_exact])[0];
-        var inflected = ranker.Score("CHEAP FLIGHT", [s_exact])[0];
+        var plain = ranker.Score("cheap flights", [_exact])[0];
+        var inflected = ranker.Score("CHEAP FLIGHT", [_exact])[0];
 
         Assert.True(plain > 0);
         Assert.Equal(plain, inflected);
@@ -40,42 +40,42 @@ public sealed class Bm25RankerTests
     [InlineData("(flights", "flights")]                           // parsed, an unbalanced parenthesis would throw
     public void Score_QuerySyntaxCharacters_AreJustWords(string query, string sameWords)
     {
-        using var ranker = Bm25Ranker.Build(s_corpus);
+        using var ranker = Bm25Ranker.Build(_corpus);
 
-        Assert.Equal(ranker.Score(sameWords, s_corpus), ranker.Score(query, s_corpus));
+        Assert.Equal(ranker.Score(sameWords, _corpus), ranker.Score(query, _corpus));
     }
 
     [Fact]
     public void Score_MatchAllSyntax_MatchesNothing()
     {
-        using var ranker = Bm25Ranker.Build(s_corpus);
+        using var ranker = Bm25Ranker.Build(_corpus);
 
-        Assert.Equal([0f, 0f, 0f], ranker.Score("*:*", s_corpus));
+        Assert.Equal([0f, 0f, 0f], ranker.Score("*:*", _corpus));
     }
 
     [Fact]
     public void Score_OnlyStopWordsOrEmpty_AllZero()
     {
-        using var ranker = Bm25Ranker.Build(s_corpus);
+        using var ranker = Bm25Ranker.Build(_corpus);
 
-        Assert.Equal([0f, 0f, 0f], ranker.Score("the and of", s_corpus));
-        Assert.Equal([0f, 0f, 0f], ranker.Score("", s_corpus));
+        Assert.Equal([0f, 0f, 0f], ranker.Score("the and of", _corpus));
+        Assert.Equal([0f, 0f, 0f], ranker.Score("", _corpus));
     }
 
     [Fact]
     public void Score_CandidateOutsideCorpus_Throws()
     {
-        using var ranker = Bm25Ranker.Build([s_exact]);
+        using var ranker = Bm25Ranker.Build([_exact]);
 
-        Assert.Throws<ArgumentException>(() => ranker.Score("cheap", [s_partial]));
+        Assert.Throws<ArgumentException>(() => ranker.Score("cheap", [_partial]));
     }
 
     [Fact]
     public void Score_RepeatedCandidate_SameScoreEachTime()
     {
-        using var ranker = Bm25Ranker.Build(s_corpus);
+        using var ranker = Bm25Ranker.Build(_corpus);
 
-        var scores = ranker.Score("lisbon", [s_exact, s_partial, s_exact]);
+        var scores = ranker.Score("lisbon", [_exact, _partial, _exact]);
 
         Assert.Equal(scores[0], scores[2]);
         Assert.True(scores[0] > 0);
@@ -110,8 +110,8 @@ public sealed class Bm25RankerTests
     {
         GradedList[] lists =
         [
-            new("cheap flights", [new("https://a.test/1", s_unrelated.Title, s_unrelated.Summary, 0), new("https://a.test/2", s_exact.Title, s_exact.Summary, 4)]),
-            new("soup recipe", [new("https://a.test/1", s_unrelated.Title, s_unrelated.Summary, 4)]),
+            new("cheap flights", [new("https://a.test/1", _unrelated.Title, _unrelated.Summary, 0), new("https://a.test/2", _exact.Title, _exact.Summary, 4)]),
+            new("soup recipe", [new("https://a.test/1", _unrelated.Title, _unrelated.Summary, 4)]),
         ];
 
         var scores = Bm25Ranker.ScoreLists(lists);
@@ -127,7 +127,7 @@ public sealed class Bm25RankerTests
     [InlineData(0.9f, 1.5f, "B")]
     public void Build_BadParameters_ThrowsNamingTheSetting(float k1, float b, string setting)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Bm25Ranker.Build(s_corpus, new Bm25Options { K1 = k1, B = b }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Bm25Ranker.Build(_corpus, new Bm25Options { K1 = k1, B = b }));
 
         Assert.Equal(setting, error.ParamName);
     }

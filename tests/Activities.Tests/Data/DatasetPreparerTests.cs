@@ -5,18 +5,18 @@ namespace RankDistill.Activities.Tests.Data;
 
 public sealed class DatasetPreparerTests
 {
-    private static readonly QuerySplitter s_splitter = new(new SplitOptions());
-    private static readonly string s_train = QueryIn(DataSplit.Train);
-    private static readonly string s_dev = QueryIn(DataSplit.Dev);
-    private static readonly string s_test = QueryIn(DataSplit.Test);
-    private static readonly DateTimeOffset s_time = DateTimeOffset.Parse("2024-03-01T08:00:00Z");
+    private static readonly QuerySplitter _splitter = new(new SplitOptions());
+    private static readonly string _train = QueryIn(DataSplit.Train);
+    private static readonly string _dev = QueryIn(DataSplit.Dev);
+    private static readonly string _test = QueryIn(DataSplit.Test);
+    private static readonly DateTimeOffset _time = DateTimeOffset.Parse("2024-03-01T08:00:00Z");
 
     /// <summary>The first "cheap flights N" query that the default seed puts in <paramref name="split"/>.</summary>
     private static string QueryIn(DataSplit split) =>
-        Enumerable.Range(0, 1000).Select(i => $"cheap flights {i}").First(q => s_splitter.SplitOf(q) == split);
+        Enumerable.Range(0, 1000).Select(i => $"cheap flights {i}").First(q => _splitter.SplitOf(q) == split);
 
     private static ClickLogRow Click(string query, int doc, int position, bool clicked, string session, long? dwell = null) =>
-        new(query, $"Title {doc}", $"Summary {doc}", $"https://x.test/{doc}", position, clicked, dwell, session, s_time);
+        new(query, $"Title {doc}", $"Summary {doc}", $"https://x.test/{doc}", position, clicked, dwell, session, _time);
 
     private static DropFile File(string name, byte[] content) => new(name, _ => Task.FromResult<Stream>(new MemoryStream(content)));
 
@@ -32,23 +32,23 @@ public sealed class DatasetPreparerTests
 
     private static async Task<(DropFile[] Clicks, DropFile[] Labels)> SmallDropAsync()
     {
-        var shouting = "  " + s_train.ToUpperInvariant().Replace(" ", "  ", StringComparison.Ordinal);
+        var shouting = "  " + _train.ToUpperInvariant().Replace(" ", "  ", StringComparison.Ordinal);
         DropFile[] clicks =
         [
             await FileAsync("part-00000.jsonl",
             [
-                Click(s_train, 1, 1, true, "s1", 40_000),
-                Click(s_train, 2, 2, false, "s1"),
+                Click(_train, 1, 1, true, "s1", 40_000),
+                Click(_train, 2, 2, false, "s1"),
                 Click(shouting, 1, 1, true, "s1", 40_000),          // the same event again, query in another form
-                Click(s_train, 3, 3, true, "s1", 1_000),            // a short click
-                Click(s_train, 2, 1, true, "s2", 60_000),
-                Click(s_dev, 1, 1, true, "s3"),
-                Click(s_test, 1, 1, true, "s4", 30_000),
-                Click(s_test, 4, 2, false, "s4"),
+                Click(_train, 3, 3, true, "s1", 1_000),            // a short click
+                Click(_train, 2, 1, true, "s2", 60_000),
+                Click(_dev, 1, 1, true, "s3"),
+                Click(_test, 1, 1, true, "s4", 30_000),
+                Click(_test, 4, 2, false, "s4"),
             ]),
             File("part-00001.tsv", Encoding.UTF8.GetBytes(
                 "query\ttitle\turl\tposition\tclicked\n"
-                + $"{s_train}\tTitle 5\thttps://x.test/5\tfirst\t1\n"
+                + $"{_train}\tTitle 5\thttps://x.test/5\tfirst\t1\n"
                 + $"{shouting}\tTitle 5\thttps://x.test/5\t4\t0\n")),
             File("_SUCCESS", Encoding.UTF8.GetBytes("not data")),
         ];
@@ -56,13 +56,13 @@ public sealed class DatasetPreparerTests
         [
             await FileAsync("labels.jsonl",
             [
-                new LabelRow(s_train, "Title 1", "Summary 1", "https://x.test/1", 3),
-                new LabelRow(s_train, "Title 2", "Summary 2", "https://x.test/2", 0),
+                new LabelRow(_train, "Title 1", "Summary 1", "https://x.test/1", 3),
+                new LabelRow(_train, "Title 2", "Summary 2", "https://x.test/2", 0),
                 new LabelRow(shouting, "Title 1", "Summary 1", "https://x.test/1", 4), // a second judge: mean 3.5 rounds to 4
-                new LabelRow(s_dev, "Title 1", "Summary 1", "https://x.test/1", 2),
-                new LabelRow(s_test, "Title 1", "Summary 1", "https://x.test/1", 4),
-                new LabelRow(s_test, "Title 4", "Summary 4", "https://x.test/4", 1),
-                new LabelRow(s_test, "Title 9", "Summary 9", "https://x.test/9", 9),
+                new LabelRow(_dev, "Title 1", "Summary 1", "https://x.test/1", 2),
+                new LabelRow(_test, "Title 1", "Summary 1", "https://x.test/1", 4),
+                new LabelRow(_test, "Title 4", "Summary 4", "https://x.test/4", 1),
+                new LabelRow(_test, "Title 9", "Summary 9", "https://x.test/9", 9),
             ]),
         ];
         return (clicks, labels);
@@ -77,22 +77,22 @@ public sealed class DatasetPreparerTests
         var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink, TestContext.Current.CancellationToken);
 
         Assert.Equal(
-            [new CptExample(s_train, "Title 1", "Summary 1"), new CptExample(s_train, "Title 3", "Summary 3"), new CptExample(s_train, "Title 2", "Summary 2")],
+            [new CptExample(_train, "Title 1", "Summary 1"), new CptExample(_train, "Title 3", "Summary 3"), new CptExample(_train, "Title 2", "Summary 2")],
             sink.Read<CptExample>(PreparedDataPaths.CptTrain));
-        Assert.Equal([new CptExample(s_dev, "Title 1", "Summary 1")], sink.Read<CptExample>(PreparedDataPaths.CptDev));
+        Assert.Equal([new CptExample(_dev, "Title 1", "Summary 1")], sink.Read<CptExample>(PreparedDataPaths.CptDev));
 
         var candidates = Assert.Single(sink.Read<CandidateList>(PreparedDataPaths.CandidatesTrain));
-        Assert.Equal(s_train, candidates.Query);
+        Assert.Equal(_train, candidates.Query);
         Assert.Equal(
             [("https://x.test/1", 1, 1), ("https://x.test/2", 2, 1), ("https://x.test/3", 1, 1), ("https://x.test/5", 1, 0)],
             candidates.Docs.Select(d => (d.Url, d.Impressions, d.Clicks)));
-        Assert.Equal(s_dev, Assert.Single(sink.Read<CandidateList>(PreparedDataPaths.CandidatesDev)).Query);
+        Assert.Equal(_dev, Assert.Single(sink.Read<CandidateList>(PreparedDataPaths.CandidatesDev)).Query);
 
         var sft = Assert.Single(sink.Read<GradedList>(PreparedDataPaths.SftTrain));
         Assert.Equal([("https://x.test/1", 4), ("https://x.test/2", 0)], sft.Docs.Select(d => (d.Url, d.Grade)));
-        Assert.Equal(s_dev, Assert.Single(sink.Read<GradedList>(PreparedDataPaths.SftDev)).Query);
+        Assert.Equal(_dev, Assert.Single(sink.Read<GradedList>(PreparedDataPaths.SftDev)).Query);
         var eval = Assert.Single(sink.Read<GradedList>(PreparedDataPaths.EvalTest));
-        Assert.Equal(s_test, eval.Query);
+        Assert.Equal(_test, eval.Query);
         Assert.Equal([4, 1], eval.Docs.Select(d => d.Grade));
 
         Assert.Equal((10, 1, 1, 0), (summary.ClickRowsRead, summary.ClickRowsRejected, summary.DuplicateClickRows, summary.ConflictingDuplicateClickRows));
@@ -120,7 +120,7 @@ public sealed class DatasetPreparerTests
 
         await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink, TestContext.Current.CancellationToken);
 
-        var holding = sink.Paths.Where(p => sink.Text(p).Contains(s_test, StringComparison.Ordinal)).Order();
+        var holding = sink.Paths.Where(p => sink.Text(p).Contains(_test, StringComparison.Ordinal)).Order();
         Assert.Equal([PreparedDataPaths.EvalTest, PreparedDataPaths.RejectedLabels], holding);
     }
 
@@ -175,7 +175,7 @@ public sealed class DatasetPreparerTests
     public async Task PrepareAsync_NoLabelledTestQuery_ThrowsUnusableDrop()
     {
         var (clicks, _) = await SmallDropAsync();
-        var labels = await FileAsync("labels.tsv", [new LabelRow(s_train, "Title 1", "", "https://x.test/1", 3)]);
+        var labels = await FileAsync("labels.tsv", [new LabelRow(_train, "Title 1", "", "https://x.test/1", 3)]);
 
         var error = await Assert.ThrowsAsync<UnusableDropException>(() =>
             new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, [labels], new MemorySink(), TestContext.Current.CancellationToken));

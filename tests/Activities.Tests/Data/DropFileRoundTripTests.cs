@@ -7,7 +7,7 @@ public sealed class DropFileRoundTripTests
     public static TheoryData<string> FileNames => ["part.jsonl", "part.jsonl.gz", "part.tsv", "part.tsv.gz", "part.parquet", "PART.JSONL"];
 
     /// <summary>Rows that stress each format: optional fields absent, escapes, non-ASCII, sub-second times.</summary>
-    internal static readonly ClickLogRow[] s_clickRows =
+    internal static readonly ClickLogRow[] ClickRows =
     [
         new("cheap flights", "Cheap Flights | Kalimo", "Compare airfare.", "https://www.kalimo.com/travel/1", 1, true, 53_000, "s-1", DateTimeOffset.Parse("2024-03-01T08:15:42Z")),
         new("cheap flights", "Tab\there, newline\nthere, back\\slash", "", "https://www.kalimo.com/travel/2", 2, false),
@@ -16,7 +16,7 @@ public sealed class DropFileRoundTripTests
         new("q", "t", "s", "http://x.test/", int.MaxValue, true, 0, "12345", null),
     ];
 
-    internal static readonly LabelRow[] s_labelRows =
+    internal static readonly LabelRow[] LabelRows =
     [
         new("cheap flights", "Cheap Flights | Kalimo", "Compare airfare.", "https://www.kalimo.com/travel/1", 4),
         new("cheap flights", "Tab\there", "", "https://www.kalimo.com/travel/2", 0),
@@ -28,13 +28,13 @@ public sealed class DropFileRoundTripTests
     public async Task ClickLogs_WrittenThenRead_SameRowsNoRejections(string fileName)
     {
         using var stream = new MemoryStream();
-        await DropFileWriter.WriteClickLogsAsync(stream, fileName, s_clickRows, TestContext.Current.CancellationToken);
+        await DropFileWriter.WriteClickLogsAsync(stream, fileName, ClickRows, TestContext.Current.CancellationToken);
         stream.Position = 0;
 
         var results = await DropFileReader.ReadClickLogsAsync(stream, fileName, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
 
         Assert.All(results, r => Assert.Null(r.Rejection));
-        Assert.Equal(s_clickRows, results.Select(r => r.Row));
+        Assert.Equal(ClickRows, results.Select(r => r.Row));
     }
 
     [Theory]
@@ -42,26 +42,26 @@ public sealed class DropFileRoundTripTests
     public async Task Labels_WrittenThenRead_SameRowsNoRejections(string fileName)
     {
         using var stream = new MemoryStream();
-        await DropFileWriter.WriteLabelsAsync(stream, fileName, s_labelRows, TestContext.Current.CancellationToken);
+        await DropFileWriter.WriteLabelsAsync(stream, fileName, LabelRows, TestContext.Current.CancellationToken);
         stream.Position = 0;
 
         var results = await DropFileReader.ReadLabelsAsync(stream, fileName, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
 
         Assert.All(results, r => Assert.Null(r.Rejection));
-        Assert.Equal(s_labelRows, results.Select(r => r.Row));
+        Assert.Equal(LabelRows, results.Select(r => r.Row));
     }
 
     [Fact]
     public async Task ReadClickLogs_ParquetFromUnseekableStream_ReadsAllRows()
     {
         using var written = new MemoryStream();
-        await DropFileWriter.WriteClickLogsAsync(written, "a.parquet", s_clickRows, TestContext.Current.CancellationToken);
+        await DropFileWriter.WriteClickLogsAsync(written, "a.parquet", ClickRows, TestContext.Current.CancellationToken);
         using var unseekable = new ForwardOnlyStream(written.ToArray());
 
         var rows = await DropFileReader.ReadClickLogsAsync(unseekable, "a.parquet", TestContext.Current.CancellationToken)
             .Select(r => r.Row).ToListAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(s_clickRows, rows);
+        Assert.Equal(ClickRows, rows);
     }
 
     [Fact]
@@ -69,13 +69,13 @@ public sealed class DropFileRoundTripTests
     {
         using var sink = new MemoryStream();
         using (var unseekable = new ForwardOnlyStream(sink))
-            await DropFileWriter.WriteClickLogsAsync(unseekable, "a.parquet", s_clickRows, TestContext.Current.CancellationToken);
+            await DropFileWriter.WriteClickLogsAsync(unseekable, "a.parquet", ClickRows, TestContext.Current.CancellationToken);
         sink.Position = 0;
 
         var rows = await DropFileReader.ReadClickLogsAsync(sink, "a.parquet", TestContext.Current.CancellationToken)
             .Select(r => r.Row).ToListAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(s_clickRows, rows);
+        Assert.Equal(ClickRows, rows);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace RankDistill.Activities.Tests.Data;
 
 public sealed class QuerySplitterTests
 {
-    private static readonly string[] s_queries = [.. Enumerable.Range(0, 20_000).Select(i => $"query number {i}")];
+    private static readonly string[] _queries = [.. Enumerable.Range(0, 20_000).Select(i => $"query number {i}")];
 
     [Theory]
     [InlineData("  Cheap\tFLIGHTS \n", "cheap flights")]
@@ -18,7 +18,7 @@ public sealed class QuerySplitterTests
     {
         var splitter = new QuerySplitter(new SplitOptions { TrainFraction = 0.6, DevFraction = 0.15 });
 
-        var counts = s_queries.GroupBy(splitter.SplitOf).ToDictionary(g => g.Key, g => g.Count() / (double)s_queries.Length);
+        var counts = _queries.GroupBy(splitter.SplitOf).ToDictionary(g => g.Key, g => g.Count() / (double)_queries.Length);
 
         Assert.InRange(counts[DataSplit.Train], 0.585, 0.615);
         Assert.InRange(counts[DataSplit.Dev], 0.14, 0.16);
@@ -31,7 +31,7 @@ public sealed class QuerySplitterTests
         var first = new QuerySplitter(new SplitOptions());
         var second = new QuerySplitter(new SplitOptions());
 
-        Assert.All(s_queries, q =>
+        Assert.All(_queries, q =>
         {
             Assert.Equal(first.SplitOf(q), second.SplitOf(q));
             Assert.Equal(first.SplitOf(q), second.SplitOf("  " + q.ToUpperInvariant().Replace(" ", "   ", StringComparison.Ordinal)));
@@ -44,11 +44,11 @@ public sealed class QuerySplitterTests
         var first = new QuerySplitter(new SplitOptions { Seed = 1 });
         var second = new QuerySplitter(new SplitOptions { Seed = 2 });
 
-        var moved = s_queries.Count(q => first.SplitOf(q) != second.SplitOf(q));
-        var testShare = s_queries.Count(q => second.SplitOf(q) == DataSplit.Test) / (double)s_queries.Length;
+        var moved = _queries.Count(q => first.SplitOf(q) != second.SplitOf(q));
+        var testShare = _queries.Count(q => second.SplitOf(q) == DataSplit.Test) / (double)_queries.Length;
 
         // Two independent 0.7/0.1/0.2 draws disagree with probability 1 - (0.49 + 0.01 + 0.04) = 0.46.
-        Assert.InRange(moved / (double)s_queries.Length, 0.43, 0.49);
+        Assert.InRange(moved / (double)_queries.Length, 0.43, 0.49);
         Assert.InRange(testShare, 0.185, 0.215);
     }
 

@@ -129,7 +129,7 @@ public sealed class RowValidationTests
     public async Task ReadClickLogs_ParquetWithoutRequiredColumn_OneFileRejection()
     {
         using var stream = new MemoryStream();
-        await DropFileWriter.WriteLabelsAsync(stream, "l.parquet", DropFileRoundTripTests.s_labelRows, TestContext.Current.CancellationToken);
+        await DropFileWriter.WriteLabelsAsync(stream, "l.parquet", DropFileRoundTripTests.LabelRows, TestContext.Current.CancellationToken);
 
         var rejected = Assert.Single(await ReadClicksAsync("l.parquet", stream.ToArray())).Rejection!;
 
@@ -150,7 +150,7 @@ public sealed class RowValidationTests
     public async Task ReadClickLogs_TruncatedParquet_OneFileRejection()
     {
         using var stream = new MemoryStream();
-        await DropFileWriter.WriteClickLogsAsync(stream, "p.parquet", DropFileRoundTripTests.s_clickRows, TestContext.Current.CancellationToken);
+        await DropFileWriter.WriteClickLogsAsync(stream, "p.parquet", DropFileRoundTripTests.ClickRows, TestContext.Current.CancellationToken);
 
         var results = await ReadClicksAsync("p.parquet", stream.ToArray()[..(int)(stream.Length / 2)]);
 
