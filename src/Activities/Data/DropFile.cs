@@ -9,5 +9,5 @@ public sealed record DropFile(string Name, Func<CancellationToken, Task<Stream>>
     /// Names starting with "_" or "." are markers and checksums (_SUCCESS, .part-0.crc) by
     /// Hadoop convention, not data: they are skipped, not rejected.
     /// </summary>
-    public bool IsMarker => Name.StartsWith('_') || Name.StartsWith('.');
+    public bool IsMarker => Path.GetFileName(Name) is var name && (name.StartsWith('_') || name.StartsWith('.'));
 }

@@ -46,70 +46,50 @@ internal sealed class FieldReader(RawRecord record)
         return text ?? "";
     }
 
-    public long? Integer(string name, bool required)
+    public long? Integer(string name, bool required) => Present(name, required) switch
+    {
+        null => null,
+        long l => l,
+        double d when d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue => (long)d,
+        string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        var other => Invalid<long>(name, "an integer", other),
+    };
+
+    public bool? Boolean(string name, bool required) => Present(name, required) switch
+    {
+        null => null,
+        bool b => b,
+        long l when l is 0 or 1 => l == 1,
+        string s when s.Trim() is "1" || s.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+        string s when s.Trim() is "0" || s.Trim().Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+        var other => Invalid<bool>(name, "a boolean", other),
+    };
+
+    public DateTimeOffset? Timestamp(string name) => Present(name, required: false) switch
+    {
+        null => null,
+        DateTimeOffset t => t,
+        long l when Timestamps.TryFromEpochMillis(l, out var fromMillis) => fromMillis,
+        string s when Timestamps.TryParse(s.Trim(), out var parsed) => parsed,
+        var other => Invalid<DateTimeOffset>(name, "a timestamp (ISO 8601 or epoch milliseconds)", other),
+    };
+
+    /// <summary>The value, or null when absent, null or blank (then "missing name" if required).</summary>
+    private object? Present(string name, bool required)
     {
         var value = record.Get(name);
-        switch (value)
-        {
-            case null:
-            case string s when string.IsNullOrWhiteSpace(s):
-                if (required)
-                    Fail($"missing {name}");
-                return null;
-            case long l:
-                return l;
-            case double d when d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue:
-                return (long)d;
-            case string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
-                return parsed;
-            default:
-                Fail($"{name} is not an integer: '{Describe(value)}'");
-                return null;
-        }
+        if (value is not null && !(value is string s && string.IsNullOrWhiteSpace(s)))
+            return value;
+        if (required)
+            Fail($"missing {name}");
+        return null;
     }
 
-    public bool? Boolean(string name, bool required)
+    private TValue? Invalid<TValue>(string name, string expected, object value)
+        where TValue : struct
     {
-        var value = record.Get(name);
-        switch (value)
-        {
-            case null:
-            case string s when string.IsNullOrWhiteSpace(s):
-                if (required)
-                    Fail($"missing {name}");
-                return null;
-            case bool b:
-                return b;
-            case long l when l is 0 or 1:
-                return l == 1;
-            case string s when s.Trim() is var t && (t == "1" || t.Equals("true", StringComparison.OrdinalIgnoreCase)):
-                return true;
-            case string s when s.Trim() is var t && (t == "0" || t.Equals("false", StringComparison.OrdinalIgnoreCase)):
-                return false;
-            default:
-                Fail($"{name} is not a boolean: '{Describe(value)}'");
-                return null;
-        }
-    }
-
-    public DateTimeOffset? Timestamp(string name)
-    {
-        var value = record.Get(name);
-        switch (value)
-        {
-            case null:
-            case string s when string.IsNullOrWhiteSpace(s):
-                return null;
-            case DateTimeOffset t:
-                return t;
-            case long l when Timestamps.TryFromEpochMillis(l, out var fromMillis):
-                return fromMillis;
-            case string s when Timestamps.TryParse(s.Trim(), out var parsed):
-                return parsed;
-            default:
-                Fail($"{name} is not a timestamp (ISO 8601 or epoch milliseconds): '{Describe(value)}'");
-                return null;
-        }
+        Fail($"{name} is not {expected}: '{Describe(value)}'");
+        return null;
     }
 
     private static string Describe(object? value) => value switch

@@ -16,21 +16,11 @@ internal static class JsonlRows
         TextReader reader, string file, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
-        long lineNumber = 0;
-        while (true)
+        await foreach (var line in TextLines.ReadAsync(reader, file, 0, cancellationToken))
         {
-            var (line, failure) = await TextLines.ReadLineAsync(reader, cancellationToken);
-            if (failure is not null)
-            {
-                yield return ParsedRow<T>.Rejected(TextLines.Unreadable(file, lineNumber, failure));
-                yield break;
-            }
-            if (line is null)
-                yield break;
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            yield return ParseLine(line, file, lineNumber, schema);
+            yield return line.Failure is { } failure
+                ? ParsedRow<T>.Rejected(failure)
+                : ParseLine(line.Text, file, line.Number, schema);
         }
     }
 

@@ -30,32 +30,24 @@ internal static class TsvRows
             yield break;
         }
 
-        long lineNumber = 1;
-        while (true)
+        await foreach (var line in TextLines.ReadAsync(reader, file, 1, cancellationToken))
         {
-            (var line, failure) = await TextLines.ReadLineAsync(reader, cancellationToken);
-            if (failure is not null)
-            {
-                yield return ParsedRow<T>.Rejected(TextLines.Unreadable(file, lineNumber, failure));
-                yield break;
-            }
-            if (line is null)
-                yield break;
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            var cells = line.Split('\t');
-            if (cells.Length != names.Length)
-            {
-                yield return ParsedRow<T>.Rejected(RejectedRow.ForRow(
-                    file, lineNumber, $"wrong number of fields: expected {names.Length}, found {cells.Length}", line));
-                continue;
-            }
-            var record = new RawRecord();
-            for (var i = 0; i < names.Length; i++)
-                record.Set(names[i], cells[i].Length == 0 ? null : Unescape(cells[i]));
-            yield return schema.Parse(record, file, lineNumber, () => line);
+            yield return line.Failure is { } lineFailure
+                ? ParsedRow<T>.Rejected(lineFailure)
+                : ParseLine(line.Text, file, line.Number, names, schema);
         }
+    }
+
+    private static ParsedRow<T> ParseLine<T>(string line, string file, long lineNumber, string[] names, RowSchema<T> schema)
+        where T : class
+    {
+        var cells = line.Split('\t');
+        if (cells.Length != names.Length)
+            return ParsedRow<T>.Rejected(RejectedRow.ForRow(file, lineNumber, $"wrong number of fields: expected {names.Length}, found {cells.Length}", line));
+        var record = new RawRecord();
+        for (var i = 0; i < names.Length; i++)
+            record.Set(names[i], cells[i].Length == 0 ? null : Unescape(cells[i]));
+        return schema.Parse(record, file, lineNumber, () => line);
     }
 
     public static string FormatHeader<T>(RowSchema<T> schema)
