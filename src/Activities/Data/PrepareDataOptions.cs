@@ -1,0 +1,14 @@
+namespace RankDistill.Activities.Data;
+
+/// <summary>Settings of the PrepareData step.</summary>
+public sealed record PrepareDataOptions
+{
+    public SplitOptions Split { get; init; } = new();
+
+    /// <summary>
+    /// Clicks with a logged dwell time below this many milliseconds are not CPT examples (a quick
+    /// return to the results usually means the page disappointed). 0, the default, keeps every
+    /// click: the paper trains on clicked documents without a dwell filter.
+    /// </summary>
+    public long MinClickDwellMs { get; init; }
+}
