@@ -1,5 +1,6 @@
 using RankDistill.Activities.Baselines;
 using RankDistill.Activities.Data;
+using RankDistill.Models.Metrics;
 using RankDistill.Workflows.Demo;
 
 namespace RankDistill.Workflows.Tests.Demo;
@@ -22,13 +23,14 @@ internal sealed record BaselineFigures(int TestLists, double Bm25, double Random
         var queries = world.Queries.ToDictionary(q => QueryText.Normalize(q.Text));
         var documents = world.Documents.ToDictionary(d => d.Url);
 
-        double Mean(Func<GradedList, int, double> ndcg) => lists.Select((list, i) => ndcg(list, i)).Average();
-        static int[] Grades(GradedList list) => [.. list.Docs.Select(d => d.Grade)];
+        // All-equal scores give the expected NDCG over every order: exactly the random ranker's.
+        double Mean(Func<GradedList, int, IEnumerable<double>> scores) => RankingMetrics.Evaluate(
+            lists.Select((list, i) => new RankedQuery(list.Query, [.. list.Docs.Select(d => (double)d.Grade)], [.. scores(list, i)]))).Ndcg5;
         return new BaselineFigures(
             lists.Count,
-            Mean((list, i) => Ndcg.At(5, Grades(list), [.. bm25[i].Select(s => (double)s)])),
-            Mean((list, _) => Ndcg.OfRandomOrder(5, Grades(list))),
-            Mean((list, _) => Ndcg.At(5, Grades(list), [.. list.Docs.Select(d => world.TrueScore(queries[list.Query], documents[d.Url]))])));
+            Mean((_, i) => bm25[i].Select(s => (double)s)),
+            Mean((list, _) => list.Docs.Select(_ => 0.0)),
+            Mean((list, _) => list.Docs.Select(d => world.TrueScore(queries[list.Query], documents[d.Url]))));
     }
 
     public override string ToString() => $"{TestLists} test queries, NDCG@5 BM25 {Bm25:F3}, random {Random:F3}, true relevance {Oracle:F3}";
