@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 
@@ -73,6 +74,13 @@ internal sealed class BlockUploadStream(
                 committed = (await blob.CommitBlockListAsync(_blockIds, new CommitBlockListOptions(), cancellationToken)).Value;
             }
             return new ArtifactInfo(name, _length, BlobArtifactStore.ETagOf(committed.ETag), committed.LastModified);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.InvalidBlockList)
+        {
+            // The service keeps one list of uncommitted blocks per blob and empties it on every commit.
+            throw failure(new RequestFailedException(e.Status,
+                "another write of this name committed first and discarded this write's blocks; nothing of this write is visible",
+                e.ErrorCode, e));
         }
         catch (Exception e) when (BlobFailures.IsStorageFailure(e))
         {

@@ -17,6 +17,8 @@ public interface IArtifactStore
     /// Writes <paramref name="name"/> atomically: <paramref name="produce"/> writes the content to a write-only stream,
     /// and the artifact appears (or replaces the old one) only if it completes; if it throws or the token is cancelled,
     /// nothing changes. The producer may dispose the stream; the store commits after the producer returns.
+    /// Two writes of one name at once never mix: the local store lets the last to finish win; Blob Storage lets the
+    /// first to commit win and fails the other with <see cref="ArtifactStoreException"/> (code <c>InvalidBlockList</c>).
     /// </summary>
     Task<ArtifactInfo> WriteAsync(string name, Func<Stream, CancellationToken, Task> produce, CancellationToken cancellationToken = default);
 
