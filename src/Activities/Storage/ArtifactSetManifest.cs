@@ -19,8 +19,6 @@ public sealed record ArtifactSetManifest(
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public ArtifactSetManifest(IReadOnlyList<ArtifactSetEntry> files) : this(CurrentFormat, files) { }
-
     internal byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
     /// <summary>Parses and checks a manifest; returns null and the reason when it is not a valid one.</summary>

@@ -30,7 +30,7 @@ public static class ArtifactSets
         var entries = new List<ArtifactSetEntry>(list.Count);
         foreach (var file in list)
             entries.Add(await WriteFileAsync(store, $"{prefix}/{file.Name}", file, cancellationToken));
-        var manifest = new ArtifactSetManifest(entries);
+        var manifest = new ArtifactSetManifest(ArtifactSetManifest.CurrentFormat, entries);
         await store.WriteAsync(manifestName, manifest.ToUtf8(), cancellationToken);
 
         if (previous is not null)
