@@ -36,7 +36,7 @@ internal static class BlobFailures
 
     private static string Detail(RequestFailedException r) => r.Status == 0
         ? $"no response: {FirstLine(r.InnerException?.Message ?? r.Message)}"
-        : $"HTTP {r.Status} {r.ErrorCode}: {FirstLine(r.Message)}";
+        : $"HTTP {r.Status}{(r.ErrorCode is null ? "" : " " + r.ErrorCode)}: {FirstLine(r.Message)}";
 
     private static string FirstLine(string message)
     {
