@@ -34,9 +34,13 @@ public sealed class BlobArtifactStoreOptions
     /// <summary>How long one request may take before it counts as failed and is retried (the SDK's default).</summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>Whether <paramref name="prefix"/> can start container names (see <see cref="ContainerPrefix"/>).</summary>
+    public static bool IsValidContainerPrefix(string prefix) =>
+        prefix is not null && ArtifactName.IsContainerNamePart(prefix, 0, MaxContainerPrefixLength);
+
     internal void Validate()
     {
-        if (!ArtifactName.IsContainerNamePart(ContainerPrefix, 0, MaxContainerPrefixLength))
+        if (!IsValidContainerPrefix(ContainerPrefix))
         {
             throw new ArgumentException(
                 $"Container prefix '{ContainerPrefix}' must be at most {MaxContainerPrefixLength} lowercase letters, digits and "
