@@ -15,7 +15,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Azurite's well-known development key (public, documented; it opens nothing but a local emulator).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
     private readonly string _folder;
     private readonly OutputTail _output;
@@ -111,7 +111,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     private static async Task WaitUntilListeningAsync(Process process, int port, OutputTail output, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(StartTimeout);
+        deadline.CancelAfter(_startTimeout);
         while (true)
         {
             if (process.HasExited)
@@ -128,7 +128,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"Azurite did not listen on port {port} within {StartTimeout}: {output.Text}");
+                throw new TimeoutException($"Azurite did not listen on port {port} within {_startTimeout}: {output.Text}");
             }
             await Task.WhenAny(process.WaitForExitAsync(deadline.Token), Task.Delay(50, deadline.Token));
         }

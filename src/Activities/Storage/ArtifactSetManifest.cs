@@ -17,9 +17,9 @@ public sealed record ArtifactSetManifest(
     /// <summary>Largest manifest read; a million entries fit, and a garbage file cannot exhaust memory.</summary>
     internal const int MaxBytes = 64 << 20;
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true };
 
-    internal byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    internal byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, _json);
 
     /// <summary>Parses and checks a manifest; returns null and the reason when it is not a valid one.</summary>
     internal static ArtifactSetManifest? TryParse(ReadOnlySpan<byte> utf8, out string? problem)
@@ -27,7 +27,7 @@ public sealed record ArtifactSetManifest(
         ArtifactSetManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<ArtifactSetManifest>(utf8, Json);
+            manifest = JsonSerializer.Deserialize<ArtifactSetManifest>(utf8, _json);
         }
         catch (JsonException e)
         {

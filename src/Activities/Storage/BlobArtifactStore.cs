@@ -10,8 +10,7 @@ namespace RankDistill.Activities.Storage;
 /// <summary>
 /// Artifacts as block blobs: the area (first segment) picks the container, <c>&lt;prefix&gt;&lt;area&gt;</c>, created on
 /// first write; the rest is the blob name. Writes stage blocks and commit the block list at the end (atomic, bounded
-/// memory); reads fetch ranges of <see cref="BlobArtifactStoreOptions.ReadBufferSize"/> and fail rather than mix two
-/// versions if the blob is replaced mid-read. Transient failures are retried by the SDK's exponential retry policy
+/// memory); reads stream one GET, resumed after a broken connection only if the blob is unchanged. Transient failures are retried by the SDK's exponential retry policy
 /// built from the options; what is left is reported as <see cref="ArtifactStoreException"/>.
 /// </summary>
 public sealed class BlobArtifactStore : IArtifactStore
@@ -78,10 +77,10 @@ public sealed class BlobArtifactStore : IArtifactStore
         var blob = Locate(name).GetBlobClient(ArtifactName.Split(name).Path);
         try
         {
-            // allowModifications: false pins the ETag, so a blob replaced mid-read fails instead of mixing versions.
-            var options = new BlobOpenReadOptions(allowModifications: false) { BufferSize = _options.ReadBufferSize };
-            var stream = await blob.OpenReadAsync(options, cancellationToken);
-            return new TranslatingReadStream(stream, BlobFailures.IsStorageFailure, e => Failure("read", name, e));
+            // One streamed GET, read as the caller reads. If the connection breaks, the SDK resumes from the last byte
+            // with If-Match on the first response's ETag, so a blob replaced meanwhile fails (412) instead of mixing versions.
+            BlobDownloadStreamingResult download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            return new TranslatingReadStream(download.Content, BlobFailures.IsStorageFailure, e => Failure("read", name, e));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

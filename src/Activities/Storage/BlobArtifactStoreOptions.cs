@@ -20,9 +20,6 @@ public sealed class BlobArtifactStoreOptions
     /// <summary>Blocks uploading while the producer fills the next one (2: the network and the producer overlap).</summary>
     public int MaxBlocksInFlight { get; init; } = 2;
 
-    /// <summary>How much a read fetches per request (4 MiB, the SDK's default).</summary>
-    public int ReadBufferSize { get; init; } = 4 << 20;
-
     /// <summary>Retries of a failed request (HTTP 408, 429, 500, 502, 503, 504 and network errors), with exponential back-off.</summary>
     public int MaxRetries { get; init; } = 5;
 
@@ -49,7 +46,6 @@ public sealed class BlobArtifactStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockSize, 64 << 10, nameof(BlockSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BlockSize, 256 << 20, nameof(BlockSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBlocksInFlight, 1, nameof(MaxBlocksInFlight));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ReadBufferSize, 64 << 10, nameof(ReadBufferSize));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));

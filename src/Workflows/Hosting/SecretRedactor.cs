@@ -10,10 +10,10 @@ public static class SecretRedactor
 {
     public const string Mask = "***";
 
-    private static readonly string[] SecretSuffixes = ["ConnectionString", "Key", "Secret", "Password", "Token", "Sas"];
+    private static readonly string[] _secretSuffixes = ["ConnectionString", "Key", "Secret", "Password", "Token", "Sas"];
 
     // Only these parts of a connection string are shown; an unknown part is assumed secret.
-    private static readonly HashSet<string> PublicParts = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> _publicParts = new(StringComparer.OrdinalIgnoreCase)
     {
         "DefaultEndpointsProtocol", "AccountName", "EndpointSuffix", "UseDevelopmentStorage", "DevelopmentStorageProxyUri",
         "BlobEndpoint", "QueueEndpoint", "TableEndpoint", "FileEndpoint",
@@ -23,7 +23,7 @@ public static class SecretRedactor
     public static bool IsSecret(string key)
     {
         var last = key[(key.LastIndexOf(':') + 1)..];
-        return SecretSuffixes.Any(s => last.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+        return _secretSuffixes.Any(s => last.EndsWith(s, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary><paramref name="value"/> as it may be shown for <paramref name="key"/>.</summary>
@@ -49,7 +49,7 @@ public static class SecretRedactor
                 return Mask;
             var name = part[..equals].Trim();
             var text = part[(equals + 1)..];
-            if (!PublicParts.Contains(name))
+            if (!_publicParts.Contains(name))
                 return $"{name}={Mask}";
             return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Query.Length > 1 ? $"{name}={WithoutQuery(uri)}" : $"{name}={text}";
         }));

@@ -7,7 +7,7 @@ namespace RankDistill.Workflows.Hosting;
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
-    private static readonly BlobArtifactStoreOptions BlobDefaults = new();
+    private static readonly BlobArtifactStoreOptions _blobDefaults = new();
 
     public StorageKind Kind { get; set; } = StorageKind.Local;
 
@@ -20,17 +20,17 @@ public sealed class StorageOptions
     /// <summary>https://&lt;account&gt;.blob.core.windows.net, signed in with DefaultAzureCredential.</summary>
     public Uri? AccountUrl { get; set; }
 
-    public string ContainerPrefix { get; set; } = BlobDefaults.ContainerPrefix;
+    public string ContainerPrefix { get; set; } = _blobDefaults.ContainerPrefix;
 
-    public int MaxRetries { get; set; } = BlobDefaults.MaxRetries;
+    public int MaxRetries { get; set; } = _blobDefaults.MaxRetries;
 
-    public TimeSpan RetryDelay { get; set; } = BlobDefaults.RetryDelay;
+    public TimeSpan RetryDelay { get; set; } = _blobDefaults.RetryDelay;
 
-    public TimeSpan MaxRetryDelay { get; set; } = BlobDefaults.MaxRetryDelay;
+    public TimeSpan MaxRetryDelay { get; set; } = _blobDefaults.MaxRetryDelay;
 
-    public TimeSpan NetworkTimeout { get; set; } = BlobDefaults.NetworkTimeout;
+    public TimeSpan NetworkTimeout { get; set; } = _blobDefaults.NetworkTimeout;
 
-    public int BlockSizeMiB { get; set; } = BlobDefaults.BlockSize >> 20;
+    public int BlockSizeMiB { get; set; } = _blobDefaults.BlockSize >> 20;
 
     public BlobArtifactStoreOptions ToBlobOptions() => new()
     {
@@ -51,11 +51,11 @@ public sealed class StorageOptions
             ConnectionString = reader.Text("Storage:ConnectionString"),
             AccountUrl = reader.Url("Storage:AccountUrl", "https://<account>.blob.core.windows.net"),
             ContainerPrefix = reader.Text("Storage:ContainerPrefix") ?? "",
-            MaxRetries = reader.Integer("Storage:MaxRetries", BlobDefaults.MaxRetries, 0, 20),
-            RetryDelay = reader.Duration("Storage:RetryDelay", BlobDefaults.RetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1)),
-            MaxRetryDelay = reader.Duration("Storage:MaxRetryDelay", BlobDefaults.MaxRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
-            NetworkTimeout = reader.Duration("Storage:NetworkTimeout", BlobDefaults.NetworkTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
-            BlockSizeMiB = reader.Integer("Storage:BlockSizeMiB", BlobDefaults.BlockSize >> 20, 1, 256),
+            MaxRetries = reader.Integer("Storage:MaxRetries", _blobDefaults.MaxRetries, 0, 20),
+            RetryDelay = reader.Duration("Storage:RetryDelay", _blobDefaults.RetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1)),
+            MaxRetryDelay = reader.Duration("Storage:MaxRetryDelay", _blobDefaults.MaxRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
+            NetworkTimeout = reader.Duration("Storage:NetworkTimeout", _blobDefaults.NetworkTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            BlockSizeMiB = reader.Integer("Storage:BlockSizeMiB", _blobDefaults.BlockSize >> 20, 1, 256),
         };
         options.Check(reader);
         return options;

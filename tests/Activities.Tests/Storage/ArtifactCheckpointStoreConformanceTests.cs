@@ -95,8 +95,7 @@ public abstract class ArtifactCheckpointStoreConformanceTests(StoreUnderTest tar
     {
         var folder = Path.Combine(_scratch, name);
         Directory.CreateDirectory(Path.Combine(folder, "weights"));
-        var model = new byte[modelBytes];
-        new Random(modelBytes).NextBytes(model);
+        var model = SeededContent.Bytes(modelBytes, modelBytes);
         File.WriteAllBytes(Path.Combine(folder, "weights", "model.bin"), model);
         File.WriteAllText(Path.Combine(folder, "trainer_state.json"), "{\"step\": 7}");
         return folder;

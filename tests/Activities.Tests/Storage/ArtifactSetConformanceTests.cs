@@ -184,12 +184,7 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
         await stream.CopyToAsync(Stream.Null, Ct);
     }
 
-    private static string Sha256OfSeeded(int seed, int length)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
-    }
+    private static string Sha256OfSeeded(int seed, int length) => Convert.ToHexStringLower(SHA256.HashData(SeededContent.Bytes(seed, length)));
 
     private async Task<List<ArtifactInfo>> ListAsync(string prefix)
     {

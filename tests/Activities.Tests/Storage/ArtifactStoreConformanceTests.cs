@@ -43,8 +43,7 @@ public abstract class ArtifactStoreConformanceTests(StoreUnderTest target) : IAs
         const long length = (5 << 20) / 2;
         await Store.WriteAsync("models/sync.bin", (s, _) =>
         {
-            var bytes = new byte[length];
-            new Random(3).NextBytes(bytes);
+            var bytes = SeededContent.Bytes(3, (int)length);
             for (var i = 0; i < bytes.Length; i += 100_003)
                 s.Write(bytes, i, (int)Math.Min(100_003, length - i));
             return Task.CompletedTask;
@@ -155,8 +154,7 @@ public abstract class ArtifactStoreConformanceTests(StoreUnderTest target) : IAs
             {
                 await Store.WriteAsync("models/contended.bin", async (s, ct) =>
                 {
-                    var bytes = new byte[length];
-                    new Random(seed).NextBytes(bytes);
+                    var bytes = SeededContent.Bytes(seed, (int)length);
                     await s.WriteAsync(bytes.AsMemory(0, (int)length / 2), ct);
                     bothHalfway.SignalAndWait(ct);
                     await s.WriteAsync(bytes.AsMemory((int)length / 2), ct);
@@ -179,6 +177,24 @@ public abstract class ArtifactStoreConformanceTests(StoreUnderTest target) : IAs
             differences.Add(await SeededContent.FirstDifferenceAsync(read, seed, length, Ct));
         }
         Assert.Contains(-1L, differences);
+    }
+
+    [Fact]
+    public async Task OpenReadAsync_ReplacedWhileBeingRead_ReaderGetsWholeVersionItOpened()
+    {
+        const long length = 16 << 20;   // well beyond what socket buffers could hold
+        await Store.WriteAsync("models/m.bin", (s, ct) => SeededContent.WriteAsync(s, seed: 1, length, ct), Ct);
+        await using var read = await Store.OpenReadAsync("models/m.bin", Ct);
+        await read.ReadExactlyAsync(new byte[1 << 20], Ct);
+
+        await Store.WriteAsync("models/m.bin", (s, ct) => SeededContent.WriteAsync(s, seed: 2, length, ct), Ct);
+
+        var rest = new byte[length - (1 << 20)];
+        await read.ReadExactlyAsync(rest, Ct);
+        var expected = new byte[rest.Length];
+        SeededContent.Fill(1, 1 << 20, expected);
+        Assert.True(expected.AsSpan().SequenceEqual(rest), "the reader saw bytes of the newer version");
+        Assert.Equal(0, await read.ReadAsync(new byte[1], Ct));
     }
 
     [Fact]

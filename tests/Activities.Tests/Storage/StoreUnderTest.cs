@@ -49,13 +49,12 @@ public sealed class BlobStoreUnderTest : StoreUnderTest
     public BlobStoreUnderTest(AzuriteServer azurite)
     {
         Azurite = azurite;
-        // Small blocks and reads so that tests of a few MiB cross many block and range boundaries;
+        // Small blocks so that tests of a few MiB cross many block boundaries;
         // quick retries so that a failure shows in milliseconds.
         Options = new BlobArtifactStoreOptions
         {
             ContainerPrefix = AzuriteFixture.NewContainerPrefix(),
             BlockSize = 1 << 20,
-            ReadBufferSize = 1 << 20,
             MaxRetries = 2,
             RetryDelay = TimeSpan.FromMilliseconds(10),
             MaxRetryDelay = TimeSpan.FromMilliseconds(100),
