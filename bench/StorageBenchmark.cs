@@ -15,7 +15,7 @@ namespace RankDistill.Bench;
 /// own streaming upload and download (against the blob store), on a private Azurite.
 /// <para>Peak RSS is this process's VmHWM, reset before each phase (/proc/self/clear_refs); Azurite's own memory is
 /// not in it. Peak managed is the largest GC heap seen by a 10 ms sampler.</para>
-/// Usage: <c>dotnet run -c Release --project bench -- storage [--size-mib 1024]</c>
+/// Usage: <c>dotnet run -c Release --project bench -- storage [--size-mib 1024] [--blocks-in-flight 2]</c>
 /// </summary>
 internal sealed class StorageBenchmark : IBenchmark
 {
@@ -27,14 +27,15 @@ internal sealed class StorageBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var sizeMiB = args.Length == 2 && args[0] == "--size-mib" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024;
+        var sizeMiB = Option(args, "--size-mib", 1024);
+        var inFlight = Option(args, "--blocks-in-flight", new BlobArtifactStoreOptions().MaxBlocksInFlight);
         long size = (long)sizeMiB << 20;
-        Console.WriteLine($"storage benchmark: {sizeMiB} MiB, seed {Seed}; baseline RSS {Memory.CurrentRssMiB():F0} MiB");
+        Console.WriteLine($"storage benchmark: {sizeMiB} MiB, seed {Seed}, {inFlight} blocks in flight; baseline RSS {Memory.CurrentRssMiB():F0} MiB");
         var folder = Directory.CreateTempSubdirectory("rankdistill-bench-").FullName;
         try
         {
             await using var azurite = await AzuriteServer.StartAsync(cancellationToken);
-            var blobOptions = new BlobArtifactStoreOptions { ContainerPrefix = "bench-" };
+            var blobOptions = new BlobArtifactStoreOptions { ContainerPrefix = "bench-", MaxBlocksInFlight = inFlight };
             var service = new BlobServiceClient(azurite.ConnectionString, BlobArtifactStore.CreateClientOptions(blobOptions));
             var local = new LocalArtifactStore(Path.Combine(folder, "store"));
             var blob = new BlobArtifactStore(service, blobOptions);
@@ -95,6 +96,12 @@ internal sealed class StorageBenchmark : IBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     /// <summary>Reads <paramref name="source"/> to its end and fails unless it is exactly the seeded bytes.</summary>

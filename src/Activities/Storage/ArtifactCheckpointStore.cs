@@ -84,11 +84,8 @@ public sealed class ArtifactCheckpointStore : ICheckpointStore
         var prefix = PrefixOf(step);
         await _store.DeleteSetAsync(prefix, cancellationToken);
         // Files of a save that crashed before its manifest are not listed anywhere; this folder is ours, so clear it.
-        var leftovers = new List<string>();
-        await foreach (var artifact in _store.ListAsync(prefix + "/", cancellationToken))
-            leftovers.Add(artifact.Name);
-        foreach (var name in leftovers)
-            await _store.DeleteAsync(name, cancellationToken);
+        foreach (var leftover in await _store.ListAsync(prefix + "/", cancellationToken).ToListAsync(cancellationToken))
+            await _store.DeleteAsync(leftover.Name, cancellationToken);
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text)

@@ -38,7 +38,7 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
             ],
             set.Files);
         await set.VerifyAsync(Ct);
-        Assert.Contains($"{Prefix}/manifest.json", (await ListAsync(Prefix + "/")).Select(a => a.Name));
+        Assert.Contains($"{Prefix}/manifest.json", (await Store.ListAsync(Prefix + "/", Ct).ToListAsync(Ct)).Select(a => a.Name));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
 
         await Store.PublishSetAsync(Prefix, [ArtifactSetFile.FromBytes("c.bin", "c"u8.ToArray())], Ct);
 
-        Assert.Equal([$"{Prefix}/c.bin", $"{Prefix}/manifest.json"], (await ListAsync(Prefix + "/")).Select(a => a.Name));
+        Assert.Equal([$"{Prefix}/c.bin", $"{Prefix}/manifest.json"], (await Store.ListAsync(Prefix + "/", Ct).ToListAsync(Ct)).Select(a => a.Name));
         Assert.Equal(["c.bin"], (await Store.OpenSetAsync(Prefix, Ct))!.Files.Select(f => f.Name));
     }
 
@@ -149,7 +149,7 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
 
         await Assert.ThrowsAsync<InvalidArtifactNameException>(() => Store.PublishSetAsync(Prefix, files, Ct));
 
-        Assert.Empty(await ListAsync("runs/"));
+        Assert.Empty(await Store.ListAsync("runs/", Ct).ToListAsync(Ct));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
 
         await Assert.ThrowsAsync<ArgumentException>(() => Store.PublishSetAsync(Prefix, files, Ct));
 
-        Assert.Empty(await ListAsync("runs/"));
+        Assert.Empty(await Store.ListAsync("runs/", Ct).ToListAsync(Ct));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
 
         Assert.True(await Store.DeleteSetAsync(Prefix, Ct));
 
-        Assert.Empty(await ListAsync("runs/"));
+        Assert.Empty(await Store.ListAsync("runs/", Ct).ToListAsync(Ct));
         Assert.False(await Store.DeleteSetAsync(Prefix, Ct));
     }
 
@@ -185,14 +185,6 @@ public abstract class ArtifactSetConformanceTests(StoreUnderTest target) : IAsyn
     }
 
     private static string Sha256OfSeeded(int seed, int length) => Convert.ToHexStringLower(SHA256.HashData(SeededContent.Bytes(seed, length)));
-
-    private async Task<List<ArtifactInfo>> ListAsync(string prefix)
-    {
-        var found = new List<ArtifactInfo>();
-        await foreach (var info in Store.ListAsync(prefix, Ct))
-            found.Add(info);
-        return found;
-    }
 }
 
 public sealed class LocalArtifactSetConformanceTests() : ArtifactSetConformanceTests(StoreUnderTest.Local());
