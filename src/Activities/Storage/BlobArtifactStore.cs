@@ -162,7 +162,8 @@ public sealed class BlobArtifactStore : IArtifactStore
     }
 
     /// <summary>Runs <paramref name="operation"/>; if the container does not exist yet, creates it and runs it again.</summary>
-    internal static async Task<T> WithContainerAsync<T>(BlobBaseClient blob, Func<Task<Response<T>>> operation)
+    internal static async Task<T> WithContainerAsync<T>(
+        BlobBaseClient blob, Func<Task<Response<T>>> operation, CancellationToken cancellationToken)
     {
         try
         {
@@ -170,7 +171,7 @@ public sealed class BlobArtifactStore : IArtifactStore
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
-            await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
+            await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             return (await operation()).Value;
         }
     }

@@ -63,7 +63,7 @@ internal sealed class BlockUploadStream(
                 var buffer = _buffer ?? [];
                 var count = _filled;
                 committed = await BlobArtifactStore.WithContainerAsync(blob, () => blob.UploadAsync(
-                    new MemoryStream(buffer, 0, count, writable: false), new BlobUploadOptions(), cancellationToken));
+                    new MemoryStream(buffer, 0, count, writable: false), new BlobUploadOptions(), cancellationToken), cancellationToken);
             }
             else
             {
@@ -143,7 +143,7 @@ internal sealed class BlockUploadStream(
         try
         {
             await BlobArtifactStore.WithContainerAsync(blob, () => blob.StageBlockAsync(
-                id, new MemoryStream(buffer, 0, count, writable: false), new BlockBlobStageBlockOptions(), cancellationToken));
+                id, new MemoryStream(buffer, 0, count, writable: false), new BlockBlobStageBlockOptions(), cancellationToken), cancellationToken);
         }
         catch (Exception e) when (BlobFailures.IsStorageFailure(e))
         {
