@@ -1,2 +1,4 @@
-Console.Error.WriteLine("RankDistill host: the pipeline commands (demo, serve, worker, ...) are coming with the pipeline issue.");
-return 1;
+using RankDistill.Workflows.Cli;
+
+// The host: one executable, one sub-command per file in Cli/ (see IHostCommand). `config` prints the settings.
+return await HostCommandLine.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,28 @@
+namespace RankDistill.Workflows.Hosting;
+
+/// <summary>
+/// Every setting the host knows, read from configuration and checked at start: <see cref="Load"/> either returns
+/// them all valid or throws <see cref="InvalidSettingsException"/> listing each bad one, so a host never starts with
+/// a value it would trip over hours later.
+/// </summary>
+public sealed record HostSettings(DataOptions Data, StorageOptions Storage, TaskHubOptions TaskHub, TorchOptions Torch)
+{
+    /// <param name="configuration">The host's configuration, see <see cref="HostConfiguration"/>.</param>
+    /// <param name="workingDirectory">What relative paths are relative to; the process's by default.</param>
+    public static HostSettings Load(IConfiguration configuration, string? workingDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var reader = new SettingReader(configuration, workingDirectory ?? Directory.GetCurrentDirectory());
+        var data = DataOptions.Read(reader);
+        var settings = new HostSettings(
+            data, StorageOptions.Read(reader, data), TaskHubOptions.Read(reader, data), TorchOptions.Read(reader));
+        if (reader.Errors.Count > 0)
+            throw new InvalidSettingsException(reader.Errors);
+        return settings;
+    }
+
+    /// <summary>Every setting with its resolved value, secrets redacted, in a stable order.</summary>
+    public IEnumerable<(string Key, string? Value)> Describe() =>
+        Data.Describe().Concat(Storage.Describe()).Concat(TaskHub.Describe()).Concat(Torch.Describe())
+            .Select(s => (s.Key, SecretRedactor.Redact(s.Key, s.Value)));
+}
