@@ -15,8 +15,8 @@ public abstract class TaskActivity<TInput, TOutput> : ITaskActivity
         await RunAsync(context, (TInput)input!);
 }
 
-/// <summary>The untyped view the activity runner uses.</summary>
-internal interface ITaskActivity
+/// <summary>The untyped view of an activity that the engine runs; derive from <see cref="TaskActivity{TInput, TOutput}"/> instead of implementing it.</summary>
+public interface ITaskActivity
 {
     Type InputType { get; }
 

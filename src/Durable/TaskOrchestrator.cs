@@ -16,8 +16,8 @@ public abstract class TaskOrchestrator<TInput, TOutput> : ITaskOrchestrator
         await RunAsync(context, (TInput)input!);
 }
 
-/// <summary>The untyped view the replay executor uses.</summary>
-internal interface ITaskOrchestrator
+/// <summary>The untyped view of an orchestrator that the engine runs; derive from <see cref="TaskOrchestrator{TInput, TOutput}"/> instead of implementing it.</summary>
+public interface ITaskOrchestrator
 {
     Type InputType { get; }
 

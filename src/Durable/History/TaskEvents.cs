@@ -6,7 +6,8 @@ namespace RankDistill.Durable.History;
 /// <param name="Queue">The queue it was routed to.</param>
 /// <param name="Input">JSON input.</param>
 /// <param name="Attempt">The attempt under the retry policy, from 1.</param>
-public sealed record TaskScheduled(int TaskId, string Name, string Queue, string? Input, int Attempt = 1) : ActionEvent(TaskId)
+/// <param name="HeartbeatTimeout">From <see cref="TaskOptions.HeartbeatTimeout"/>.</param>
+public sealed record TaskScheduled(int TaskId, string Name, string Queue, string? Input, int Attempt = 1, TimeSpan? HeartbeatTimeout = null) : ActionEvent(TaskId)
 {
     public override string Description => $"CallActivityAsync('{Name}')";
 }
