@@ -10,13 +10,14 @@ namespace RankDistill.Durable.Sqlite;
 /// anyway, and waiting in-process is far cheaper than SQLite's busy retries); reads use pooled
 /// connections and never block writers.
 /// </summary>
-public sealed partial class SqliteBackend : IDurableBackend
+public sealed partial class SqliteBackend : IDurableBackend, IDisposable
 {
     private readonly SqliteBackendOptions _options;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly TimeProvider _time;
     private SqliteConnection? _writer;
+    private bool _disposed;
 
     public SqliteBackend(IOptions<SqliteBackendOptions> options, TimeProvider? timeProvider = null)
         : this(options.Value, timeProvider)
@@ -112,8 +113,13 @@ public sealed partial class SqliteBackend : IDurableBackend
         return command;
     }
 
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         await _writeGate.WaitAsync();
         try
         {
