@@ -104,7 +104,9 @@ public sealed class DurableTaskClient
         SendAsync(instanceId, new ExecutionResumed(reason), cancellationToken);
 
     /// <summary>Continues a Failed instance from the calls that failed it; calls that completed are
-    /// not run again. Deploy the fix first: the code replays over the kept history.</summary>
+    /// not run again. Deploy the fix first: the code replays over the kept history. Like the other
+    /// control operations it is queued: the instance shows Failed until a worker takes the request
+    /// (an <see cref="ExecutionRewound"/> event then appears in its history).</summary>
     /// <exception cref="InvalidOperationException">The instance is not Failed.</exception>
     public async Task RewindInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,7 @@ internal sealed partial class OrchestrationStep(
             return Poisoned(state, poison);
 
         ReadMessages(state);
-        if (state.Started is null || state.Status.IsTerminal())
+        if (state.Started is null || (state.Status.IsTerminal() && state.Rewind is null))
             return Idle(state);
         if (state.Terminate is not null)
             return Terminated(state);
