@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace RankDistill.Durable.History;
 
 /// <summary>The orchestration started a child orchestration.</summary>
 public sealed record SubOrchestrationCreated(int TaskId, string Name, string InstanceId, string? Input) : ActionEvent(TaskId)
 {
+    [JsonIgnore]
     public override string Description => $"CallSubOrchestratorAsync('{Name}')";
 }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RankDistill.Durable.History;
 
 /// <summary>The orchestration called an activity.</summary>
@@ -9,6 +11,7 @@ namespace RankDistill.Durable.History;
 /// <param name="HeartbeatTimeout">From <see cref="TaskOptions.HeartbeatTimeout"/>.</param>
 public sealed record TaskScheduled(int TaskId, string Name, string Queue, string? Input, int Attempt = 1, TimeSpan? HeartbeatTimeout = null) : ActionEvent(TaskId)
 {
+    [JsonIgnore]
     public override string Description => $"CallActivityAsync('{Name}')";
 }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RankDistill.Durable.History;
 
 /// <summary>The orchestration created a durable timer.</summary>
@@ -9,6 +11,7 @@ public sealed record TimerCreated(int TaskId, DateTimeOffset FireAt, string? Pur
     public const string RetryPurpose = "retry";
     public const string EventTimeoutPurpose = "event-timeout";
 
+    [JsonIgnore]
     public override string Description => Purpose is null ? $"CreateTimer({FireAt:O})" : $"CreateTimer({FireAt:O}, {Purpose})";
 }
 
