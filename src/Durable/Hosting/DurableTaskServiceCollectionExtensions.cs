@@ -47,6 +47,7 @@ public static class DurableTaskServiceCollectionExtensions
             services.Configure(configure);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DurableTaskWorkerOptions>>().Value);
         services.TryAddSingleton(sp => new OrchestrationExecutor(sp.GetRequiredService<PayloadConverter>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(new OrchestrationSessionCache());
         services.TryAddSingleton<OrchestrationStep>();
         services.TryAddSingleton<OrchestrationRunner>();
         services.TryAddSingleton<ActivityRunner>();

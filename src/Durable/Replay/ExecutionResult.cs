@@ -13,7 +13,11 @@ internal sealed record ExecutionResult(
     IReadOnlyList<OpenAction> NewActions,
     ExecutionOutcome? Outcome,
     string? CustomStatus,
-    bool Suspended);
+    bool Suspended)
+{
+    /// <summary>The live orchestration to keep for the next step; null once it ended.</summary>
+    public OrchestrationSession? Session { get; init; }
+}
 
 /// <summary>How an execution ended.</summary>
 internal abstract record ExecutionOutcome;

@@ -9,6 +9,8 @@ public sealed partial class SqliteBackend
     public Task<ActivityWorkItem?> LockNextActivityAsync(string queue, LockRequest request, Func<ActivityWorkItem, OutboundMessage?>? onLocked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!HasWork("SELECT EXISTS (SELECT 1 FROM Tasks WHERE Queue = $queue AND VisibleAt <= $now)", request.Now, queue))
+            return Task.FromResult<ActivityWorkItem?>(null);
         var token = Guid.NewGuid().ToString("N");
         return WriteAsync("lock-activity", (c, t) =>
         {
@@ -84,7 +86,7 @@ public sealed partial class SqliteBackend
 
     public Task<QueueDepths> GetQueueDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var c = Open();
+        using var c = OpenReader();
         var activities = new Dictionary<string, int>(StringComparer.Ordinal);
         using (var command = Command(c, null, "SELECT Queue, COUNT(*) FROM Tasks WHERE VisibleAt <= $now GROUP BY Queue", ("$now", now.UtcTicks)))
         using (var r = command.ExecuteReader())
@@ -92,7 +94,7 @@ public sealed partial class SqliteBackend
             while (r.Read())
                 activities[r.GetString(0)] = r.GetInt32(1);
         }
-        using var count = Command(c, null, "SELECT COUNT(DISTINCT InstanceId) FROM Inbox WHERE Wakes = 1 AND VisibleAt <= $now", ("$now", now.UtcTicks));
+        using var count = Command(c, null, "SELECT COUNT(*) FROM Instances WHERE NextWakeAt <= $now", ("$now", now.UtcTicks));
         var orchestrations = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         return Task.FromResult(new QueueDepths(activities, orchestrations));
     }

@@ -28,13 +28,13 @@ public sealed partial class SqliteBackend
             }
             DeleteInstanceData(c, t, instance.InstanceId, keepRow: true);
             Execute(c, t, """
-                INSERT INTO Instances (InstanceId, Name, Status, Generation, CreatedAt, UpdatedAt, Input)
-                VALUES ($id, $name, 'Pending', 0, $now, $now, $input)
-                ON CONFLICT (InstanceId) DO UPDATE SET Name = $name, Status = 'Pending', CreatedAt = $now, UpdatedAt = $now,
+                INSERT INTO Instances (InstanceId, Name, Status, Generation, CreatedAt, UpdatedAt, Input, HistoryEpoch)
+                VALUES ($id, $name, 'Pending', 0, $now, $now, $input, $epoch)
+                ON CONFLICT (InstanceId) DO UPDATE SET Name = $name, Status = 'Pending', CreatedAt = $now, UpdatedAt = $now, HistoryEpoch = $epoch,
                     CompletedAt = NULL, Input = $input, Output = NULL, CustomStatus = NULL, Failure = NULL,
                     ParentInstanceId = NULL, LockedBy = NULL, LockToken = NULL, LockedUntil = NULL
                 """,
-                ("$id", instance.InstanceId), ("$name", instance.Name), ("$now", instance.CreatedAt.UtcTicks), ("$input", instance.Input));
+                ("$id", instance.InstanceId), ("$name", instance.Name), ("$now", instance.CreatedAt.UtcTicks), ("$input", instance.Input), ("$epoch", NewEpoch()));
             InsertMessage(c, t, new OutboundMessage(instance.InstanceId, instance.Start, instance.StartAt), instance.CreatedAt);
             return 0;
         }, cancellationToken);
@@ -42,7 +42,7 @@ public sealed partial class SqliteBackend
 
     public Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
-        using var c = Open();
+        using var c = OpenReader();
         return Task.FromResult(ReadInstance(c, null, instanceId));
     }
 
@@ -58,7 +58,7 @@ public sealed partial class SqliteBackend
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000);
-        using var c = Open();
+        using var c = OpenReader();
         using var command = c.CreateCommand();
         var where = new List<string>();
         if (query.Statuses is { Count: > 0 } statuses)
@@ -132,13 +132,14 @@ public sealed partial class SqliteBackend
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken)
     {
-        using var c = Open();
+        using var c = OpenReader();
         return Task.FromResult(ReadHistory(c, instanceId));
     }
 
-    private static IReadOnlyList<HistoryEvent> ReadHistory(SqliteConnection c, string instanceId)
+    private static IReadOnlyList<HistoryEvent> ReadHistory(SqliteConnection c, string instanceId, long fromSequence = 0)
     {
-        using var command = Command(c, null, "SELECT Event FROM History WHERE InstanceId = $id ORDER BY Sequence", ("$id", instanceId));
+        using var command = Command(c, null, "SELECT Event FROM History WHERE InstanceId = $id AND Sequence >= $from ORDER BY Sequence",
+            ("$id", instanceId), ("$from", fromSequence));
         using var r = command.ExecuteReader();
         var events = new List<HistoryEvent>();
         while (r.Read())
@@ -146,9 +147,11 @@ public sealed partial class SqliteBackend
         return events;
     }
 
+    private static string NewEpoch() => Guid.NewGuid().ToString("N");
+
     public Task<IReadOnlyList<PendingWork>> GetPendingWorkAsync(string instanceId, CancellationToken cancellationToken)
     {
-        using var c = Open();
+        using var c = OpenReader();
         var work = new List<PendingWork>();
         using (var command = Command(c, null, """
             SELECT Name, Queue, TaskId, Attempt, EnqueuedAt, VisibleAt, DispatchCount, LockedBy, LockedUntil, HeartbeatDetails
@@ -198,15 +201,28 @@ public sealed partial class SqliteBackend
     public Task<bool> SendMessageAsync(OutboundMessage message, CancellationToken cancellationToken) =>
         WriteAsync("send", (c, t) => InsertMessage(c, t, message, _time.GetUtcNow()), cancellationToken);
 
-    /// <summary>Inserts into the inbox when the target exists.</summary>
-    private static bool InsertMessage(SqliteConnection c, SqliteTransaction t, OutboundMessage m, DateTimeOffset now) =>
-        Execute(c, t, """
+    /// <summary>Inserts into the inbox when the target exists, and brings its wake-up time forward.</summary>
+    private static bool InsertMessage(SqliteConnection c, SqliteTransaction t, OutboundMessage m, DateTimeOffset now)
+    {
+        var inserted = Execute(c, t, """
             INSERT INTO Inbox (InstanceId, Generation, EventType, Event, Wakes, EnqueuedAt, VisibleAt)
             SELECT $id, $gen, $type, $event, $wakes, $now, $visible
             WHERE EXISTS (SELECT 1 FROM Instances WHERE InstanceId = $id)
             """,
             ("$id", m.InstanceId), ("$gen", m.Generation), ("$type", EventType(m.Event)), ("$event", HistorySerializer.Serialize(m.Event)),
             ("$wakes", m.Wakes ? 1 : 0), ("$now", now.UtcTicks), ("$visible", m.VisibleAt.UtcTicks)) == 1;
+        if (inserted && m.Wakes)
+        {
+            Execute(c, t, "UPDATE Instances SET NextWakeAt = MIN(COALESCE(NextWakeAt, $visible), $visible) WHERE InstanceId = $id",
+                ("$visible", m.VisibleAt.UtcTicks), ("$id", m.InstanceId));
+        }
+        return inserted;
+    }
+
+    /// <summary>Recomputes the wake-up time from the inbox (after messages were consumed or hidden).</summary>
+    private static void RefreshWake(SqliteConnection c, SqliteTransaction t, string instanceId) =>
+        Execute(c, t, "UPDATE Instances SET NextWakeAt = (SELECT MIN(VisibleAt) FROM Inbox WHERE InstanceId = $id AND Wakes = 1) WHERE InstanceId = $id",
+            ("$id", instanceId));
 
     public Task<bool> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken) =>
         WriteAsync("purge", (c, t) =>
@@ -245,10 +261,12 @@ public sealed partial class SqliteBackend
         }, cancellationToken);
     }
 
-    private static void DeleteInstanceData(SqliteConnection c, SqliteTransaction t, string instanceId, bool keepRow)
+    private void DeleteInstanceData(SqliteConnection c, SqliteTransaction t, string instanceId, bool keepRow)
     {
         Execute(c, t, "DELETE FROM History WHERE InstanceId = $id", ("$id", instanceId));
+        _histories.Forget(instanceId);
         Execute(c, t, "DELETE FROM Inbox WHERE InstanceId = $id", ("$id", instanceId));
+        Execute(c, t, "UPDATE Instances SET NextWakeAt = NULL WHERE InstanceId = $id", ("$id", instanceId));
         Execute(c, t, "DELETE FROM Tasks WHERE InstanceId = $id", ("$id", instanceId));
         if (!keepRow)
             Execute(c, t, "DELETE FROM Instances WHERE InstanceId = $id", ("$id", instanceId));

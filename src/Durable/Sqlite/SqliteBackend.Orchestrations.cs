@@ -11,14 +11,16 @@ public sealed partial class SqliteBackend
     public async Task<OrchestrationWorkItem?> LockNextOrchestrationAsync(LockRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!HasWork("SELECT EXISTS (SELECT 1 FROM Instances WHERE NextWakeAt <= $now AND (LockedUntil IS NULL OR LockedUntil <= $now))", request.Now))
+            return null;
         var token = Guid.NewGuid().ToString("N");
-        var locked = await WriteAsync<(Client.OrchestrationMetadata Instance, List<InboxMessage> Messages)?>("lock-orchestration", (c, t) =>
+        var locked = await WriteAsync<(Client.OrchestrationMetadata Instance, List<InboxMessage> Messages, string Epoch)?>("lock-orchestration", (c, t) =>
         {
             string? instanceId;
             using (var find = Command(c, t, """
-                SELECT m.InstanceId FROM Inbox m JOIN Instances i ON i.InstanceId = m.InstanceId
-                WHERE m.Wakes = 1 AND m.VisibleAt <= $now AND (i.LockedUntil IS NULL OR i.LockedUntil <= $now)
-                ORDER BY m.VisibleAt, m.Id LIMIT 1
+                SELECT InstanceId FROM Instances
+                WHERE NextWakeAt <= $now AND (LockedUntil IS NULL OR LockedUntil <= $now)
+                ORDER BY NextWakeAt LIMIT 1
                 """, ("$now", request.Now.UtcTicks)))
             {
                 instanceId = find.ExecuteScalar() as string;
@@ -41,13 +43,15 @@ public sealed partial class SqliteBackend
             }
             messages.Sort((a, b) => a.Id.CompareTo(b.Id));
             var instance = ReadInstance(c, t, instanceId)!;
-            return (instance, messages);
+            using var epoch = Command(c, t, "SELECT HistoryEpoch FROM Instances WHERE InstanceId = $id", ("$id", instanceId));
+            return (instance, messages, (string)epoch.ExecuteScalar()!);
         }, cancellationToken);
-        if (locked is not var (meta, inbox))
+        if (locked is not var (meta, inbox, epoch))
             return null;
-        // History is read outside the write transaction: the lock keeps other writers off it.
-        using var reader = Open();
-        var history = ReadHistory(reader, meta.InstanceId);
+        // History is read outside the write transaction (the lock keeps other writers off it), and
+        // only the part not already cached.
+        using var reader = OpenReader();
+        var history = _histories.Load(meta.InstanceId, epoch, from => ReadHistory(reader, meta.InstanceId, from));
         return new OrchestrationWorkItem(meta.InstanceId, token, request.LockedUntil, meta, history, inbox);
     }
 
@@ -61,9 +65,10 @@ public sealed partial class SqliteBackend
             var fenced = Execute(c, t, """
                 UPDATE Instances SET Name = $name, Status = $status, Generation = $gen, Input = $input, Output = $output,
                     CustomStatus = $custom, Failure = $failure, ParentInstanceId = $parent, UpdatedAt = $updated, CompletedAt = $completed,
-                    LockedBy = NULL, LockToken = NULL, LockedUntil = NULL
+                    LockedBy = NULL, LockToken = NULL, LockedUntil = NULL,
+                    HistoryEpoch = CASE WHEN $replace THEN $epoch ELSE HistoryEpoch END
                 WHERE InstanceId = $id AND LockToken = $token
-                """,
+                """, ("$replace", commit.ReplaceHistory), ("$epoch", NewEpoch()),
                 ("$name", u.Name), ("$status", u.Status.ToString()), ("$gen", u.Generation), ("$input", u.Input), ("$output", u.Output),
                 ("$custom", u.CustomStatus), ("$failure", u.Failure is null ? null : HistorySerializer.SerializeFailure(u.Failure)),
                 ("$parent", u.ParentInstanceId), ("$updated", u.UpdatedAt.UtcTicks), ("$completed", u.CompletedAt?.UtcTicks),
@@ -72,6 +77,8 @@ public sealed partial class SqliteBackend
                 throw new LockLostException($"The lock on instance '{item.InstanceId}' was lost; the step was not committed and will run again.");
 
             AppendHistory(c, t, item.InstanceId, commit);
+            if (commit.ReplaceHistory || u.Status.IsTerminal())
+                _histories.Forget(item.InstanceId);
             using (var delete = Command(c, t, "DELETE FROM Inbox WHERE Id = $mid", ("$mid", 0L)))
             {
                 foreach (var message in item.Messages)
@@ -93,6 +100,7 @@ public sealed partial class SqliteBackend
                 InsertTask(c, t, item.InstanceId, task);
             foreach (var message in commit.Messages)
                 InsertMessage(c, t, message, u.UpdatedAt);
+            RefreshWake(c, t, item.InstanceId);
             return 0;
         }, cancellationToken);
     }
@@ -144,6 +152,7 @@ public sealed partial class SqliteBackend
                 hide.Parameters["$mid"].Value = message.Id;
                 hide.ExecuteNonQuery();
             }
+            RefreshWake(c, t, item.InstanceId);
             return 0;
         }, cancellationToken);
     }

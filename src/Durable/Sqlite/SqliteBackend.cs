@@ -14,9 +14,9 @@ public sealed partial class SqliteBackend : IDurableBackend, IDisposable
 {
     private readonly SqliteBackendOptions _options;
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly TimeProvider _time;
-    private SqliteConnection? _writer;
+    private readonly HistoryCache _histories = new();
+    private readonly SqliteWriter _writer;
     private bool _disposed;
 
     public SqliteBackend(IOptions<SqliteBackendOptions> options, TimeProvider? timeProvider = null)
@@ -38,6 +38,7 @@ public sealed partial class SqliteBackend : IDurableBackend, IDisposable
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
         FilePath = path;
+        _writer = new SqliteWriter(() => Open(journal: true), () => BeforeCommit);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -56,45 +57,37 @@ public sealed partial class SqliteBackend : IDurableBackend, IDisposable
             SqliteSchema.Migrate(connection, transaction, _time.GetUtcNow()), cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="work"/> in an IMMEDIATE transaction on the writer connection
-    /// and commits; an exception rolls everything back.</summary>
-    private async Task<T> WriteAsync<T>(string operation, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = Writer();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var result = work(connection, transaction);
-            BeforeCommit?.Invoke(operation);
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private SqliteConnection Writer()
-    {
-        if (_writer is { State: System.Data.ConnectionState.Open })
-            return _writer;
-        _writer?.Dispose();
-        _writer = Open();
-        return _writer;
-    }
+    /// <summary>Runs <paramref name="work"/> in a write transaction (possibly shared with other
+    /// writes: see <see cref="SqliteWriter"/>); an exception rolls back this write only.</summary>
+    private Task<T> WriteAsync<T>(string operation, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(operation, work, cancellationToken);
 
     /// <summary>A pooled connection with this engine's settings.</summary>
-    private SqliteConnection Open()
+    private SqliteConnection Open(bool journal = false)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         var busyMs = (int)_options.BusyTimeout.TotalMilliseconds;
         var synchronous = _options.FsyncEveryCommit ? "FULL" : "NORMAL";
-        // WAL is a property of the file (kept once set); the others are per connection.
-        Execute(connection, null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={busyMs}; PRAGMA foreign_keys=OFF;");
+        // WAL is a property of the file, set once by the writer; the others are per connection.
+        Execute(connection, null, $"{(journal ? "PRAGMA journal_mode=WAL; " : "")}PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={busyMs};");
         return connection;
+    }
+
+    /// <summary>A pooled read connection; in WAL mode readers never wait for the writer.</summary>
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>A read-only look before taking the write path: an idle poll costs no write transaction.</summary>
+    private bool HasWork(string existsSql, DateTimeOffset now, string? queue = null)
+    {
+        using var connection = OpenReader();
+        using var command = Command(connection, null, existsSql, ("$now", now.UtcTicks), ("$queue", queue));
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
@@ -120,17 +113,6 @@ public sealed partial class SqliteBackend : IDurableBackend, IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        await _writeGate.WaitAsync();
-        try
-        {
-            if (_writer is not null)
-                await _writer.DisposeAsync();
-            _writer = null;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-        _writeGate.Dispose();
+        await _writer.DisposeAsync();
     }
 }

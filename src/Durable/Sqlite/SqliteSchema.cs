@@ -26,11 +26,17 @@ internal static class SqliteSchema
             CustomStatus TEXT NULL,
             Failure TEXT NULL,
             ParentInstanceId TEXT NULL,
+            -- Changes whenever the history is replaced, so a cached copy of it is known stale.
+            HistoryEpoch TEXT NOT NULL DEFAULT '',
+            -- When its earliest waking inbox message becomes visible (null: none), so finding work
+            -- reads one index instead of scanning inboxes.
+            NextWakeAt INTEGER NULL,
             LockedBy TEXT NULL,
             LockToken TEXT NULL,
             LockedUntil INTEGER NULL);
         CREATE INDEX IX_Instances_Created ON Instances(CreatedAt DESC, InstanceId);
         CREATE INDEX IX_Instances_Status ON Instances(Status);
+        CREATE INDEX IX_Instances_Wake ON Instances(NextWakeAt) WHERE NextWakeAt IS NOT NULL;
 
         CREATE TABLE History (
             InstanceId TEXT NOT NULL,
@@ -49,7 +55,6 @@ internal static class SqliteSchema
             EnqueuedAt INTEGER NOT NULL,
             VisibleAt INTEGER NOT NULL,
             DequeueCount INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX IX_Inbox_Wakes ON Inbox(Wakes, VisibleAt);
         CREATE INDEX IX_Inbox_Instance ON Inbox(InstanceId, Id);
 
         CREATE TABLE Tasks (

@@ -10,7 +10,7 @@ namespace RankDistill.Durable.Worker;
 /// the local dispatchers for the work it enqueued. A step that throws is abandoned with a delay
 /// (and becomes poison after too many dispatches).</summary>
 internal sealed class OrchestrationRunner(
-    OrchestrationStep step, IDurableBackend backend, WorkSignal signal, DurableTaskWorkerOptions options,
+    OrchestrationStep step, OrchestrationSessionCache sessions, IDurableBackend backend, WorkSignal signal, DurableTaskWorkerOptions options,
     TimeProvider time, ILogger<OrchestrationRunner> logger)
 {
     public async Task RunAsync(OrchestrationWorkItem item, CancellationToken stopping)
@@ -25,8 +25,10 @@ internal sealed class OrchestrationRunner(
         OrchestrationCommit commit;
         try
         {
-            commit = step.Process(item, now);
+            (commit, var session) = step.Process(item, now);
             await backend.CompleteOrchestrationAsync(item, commit, CancellationToken.None);
+            if (session is not null)
+                Keep(item, commit, session);
         }
         catch (LockLostException)
         {
@@ -61,6 +63,15 @@ internal sealed class OrchestrationRunner(
             logger.InstanceFailed(item.InstanceId, commit.Instance.Name, commit.Instance.Failure!);
         }
         Signal(commit, now, item.Instance.RuntimeStatus);
+    }
+
+    /// <summary>Keeps the live orchestration for the instance's next step (see <see cref="OrchestrationSessionCache"/>).</summary>
+    private void Keep(OrchestrationWorkItem item, OrchestrationCommit commit, Replay.OrchestrationSession session)
+    {
+        var count = (commit.ReplaceHistory ? 0 : item.History.Count) + commit.History.Count;
+        var last = commit.History.Count > 0 ? commit.History[^1] : item.History.Count > 0 ? item.History[^1] : null;
+        if (last is not null)
+            sessions.Put(item.InstanceId, session, count, last);
     }
 
     private void Signal(OrchestrationCommit commit, DateTimeOffset now, OrchestrationRuntimeStatus before)

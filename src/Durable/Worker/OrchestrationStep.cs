@@ -12,20 +12,22 @@ namespace RankDistill.Durable.Worker;
 /// No I/O: the dispatcher loads and commits.
 /// </summary>
 internal sealed partial class OrchestrationStep(
-    TaskRegistry registry, OrchestrationExecutor executor, IServiceScopeFactory scopes, DurableTaskWorkerOptions options)
+    TaskRegistry registry, OrchestrationExecutor executor, OrchestrationSessionCache sessions, IServiceScopeFactory scopes, DurableTaskWorkerOptions options)
 {
-    public OrchestrationCommit Process(OrchestrationWorkItem item, DateTimeOffset now)
+    /// <summary>The commit, and the live orchestration to keep once it is committed (null when none).</summary>
+    public (OrchestrationCommit Commit, OrchestrationSession? Session) Process(OrchestrationWorkItem item, DateTimeOffset now)
     {
+        var cached = sessions.Take(item.InstanceId, item.History);
         var state = new StepState(item, now);
         if (item.Messages.FirstOrDefault(m => m.DequeueCount > options.MaxDispatchCount) is { } poison && !state.Status.IsTerminal())
-            return Poisoned(state, poison);
+            return (Poisoned(state, poison), null);
 
         ReadMessages(state);
         if (state.Started is null || (state.Status.IsTerminal() && state.Rewind is null))
-            return Idle(state);
+            return (Idle(state), null);
         if (state.Terminate is not null)
-            return Terminated(state);
-        return Run(state);
+            return (Terminated(state), null);
+        return Run(state, cached);
     }
 
     /// <summary>Scans the messages in order, applying control messages to the state.</summary>
@@ -100,10 +102,16 @@ internal sealed partial class OrchestrationStep(
     }
 
     /// <summary>Runs the orchestration code over its history and the new events.</summary>
-    private OrchestrationCommit Run(StepState s)
+    private (OrchestrationCommit, OrchestrationSession?) Run(StepState s, OrchestrationSession? cached)
     {
         if (s.Rewind is { } rewind)
             ApplyRewind(s, rewind);
+        if (cached is not null && !s.ReplaceHistory && ReferenceEquals(s.Past, s.Item.History))
+        {
+            var resumed = executor.Resume(cached, s.Incoming, s.Now);
+            s.CustomStatus = resumed.CustomStatus ?? s.CustomStatus;
+            return (FromResult(s, resumed), resumed.Session);
+        }
         using var scope = scopes.CreateScope();
         if (!registry.TryCreateOrchestrator(s.Started!.Name, scope.ServiceProvider, out var orchestrator))
         {
@@ -111,11 +119,11 @@ internal sealed partial class OrchestrationStep(
                 $"No orchestrator named '{s.Started.Name}' is registered on worker '{options.WorkerId}'. Registered: " +
                 $"{string.Join(", ", registry.OrchestratorNames.Order(StringComparer.Ordinal))}.");
             var appended = s.Incoming.Append(new ExecutionCompleted(OrchestrationRuntimeStatus.Failed, null, failure) { Timestamp = s.Now }).ToList();
-            return Commit(s, appended, OrchestrationRuntimeStatus.Failed, output: null, failure, [], cancelTasks: false);
+            return (Commit(s, appended, OrchestrationRuntimeStatus.Failed, output: null, failure, [], cancelTasks: false), null);
         }
         var result = executor.Execute(orchestrator, s.Item.InstanceId, s.Past, s.Incoming, s.Now);
         s.CustomStatus = result.CustomStatus ?? s.CustomStatus;
-        return FromResult(s, result);
+        return (FromResult(s, result), result.Session);
     }
 
     /// <summary>Nothing to run: not started yet (events are kept for the start), or terminal

@@ -19,21 +19,23 @@ public sealed class DeterminismTests
     [Fact]
     public async Task Replay_CodeChangedUnderARunningInstance_FailsNamingBothCalls()
     {
-        var edited = 0;
-        await using var hub = await TestHub.StartAsync(b => b
+        using var folder = new TempFolder();
+        static Action<Hosting.DurableTaskBuilder> Version(string firstCall) => b => b
             .AddActivity<string?, string>("A", (_, _) => Task.FromResult("a"))
             .AddActivity<string?, string>("B", (_, _) => Task.FromResult("b"))
             .AddOrchestrator<string?, string>("Edited", async (ctx, _) =>
-            {
-                var first = await ctx.CallActivityAsync<string>(Volatile.Read(ref edited) == 0 ? "A" : "B");
-                return first + await ctx.WaitForExternalEvent<string>("go");
-            }));
-        var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync("Edited", null, cancellationToken: Ct);
-        await Eventually.TrueAsync(async () => (await hub.Client.GetHistoryAsync(id, Ct)).OfType<TaskCompleted>().Any(), TimeSpan.FromSeconds(20), "A to complete");
+                await ctx.CallActivityAsync<string>(firstCall) + await ctx.WaitForExternalEvent<string>("go"));
+        string id;
+        await using (var before = await TestHub.StartAsync(Version("A"), databasePath: folder.File("hub.db")))
+        {
+            id = await before.Client.ScheduleNewOrchestrationInstanceAsync("Edited", null, cancellationToken: Ct);
+            await Eventually.TrueAsync(async () => (await before.Client.GetHistoryAsync(id, Ct)).OfType<TaskCompleted>().Any(), TimeSpan.FromSeconds(20), "A to complete");
+        }
 
-        Volatile.Write(ref edited, 1);
-        await hub.Client.RaiseEventAsync(id, "go", "!", Ct);
-        var done = await hub.WaitAsync(id);
+        // A new deployment whose first call changed, while the instance waits.
+        await using var after = await TestHub.StartAsync(Version("B"), databasePath: folder.File("hub.db"));
+        await after.Client.RaiseEventAsync(id, "go", "!", Ct);
+        var done = await after.WaitAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
         Assert.Equal(typeof(NonDeterministicOrchestrationException).FullName, done.FailureDetails!.ErrorType);
