@@ -23,7 +23,8 @@ internal sealed class ActivityLease(
     public void Start()
     {
         context.OnHeartbeat = _beat.Set;
-        _loop = Task.Run(LoopAsync);
+        // Runs inline up to its first wait: no thread hop per activity.
+        _loop = LoopAsync();
     }
 
     private async Task LoopAsync()

@@ -66,7 +66,6 @@ internal sealed class DurableTaskWorker(
             {
                 var depths = await backend.GetQueueDepthsAsync(time.GetUtcNow(), stoppingToken);
                 DurableTelemetry.SetDepths(depths.Activities, depths.Orchestrations);
-                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -75,6 +74,14 @@ internal sealed class DurableTaskWorker(
             catch (Exception e)
             {
                 logger.PollFailed("queue depths", e);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
