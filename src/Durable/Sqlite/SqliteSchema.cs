@@ -9,7 +9,7 @@ namespace RankDistill.Durable.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    private static readonly string[] Migrations =
+    private static readonly string[] _migrations =
     [
         // 1: instances, their histories, their inboxes (messages not yet processed), activity queues.
         """
@@ -80,7 +80,7 @@ internal static class SqliteSchema
         """,
     ];
 
-    public static int LatestVersion => Migrations.Length;
+    public static int LatestVersion => _migrations.Length;
 
     /// <summary>Applies the missing migrations in one write transaction.</summary>
     /// <returns>The version before.</returns>
@@ -98,7 +98,7 @@ internal static class SqliteSchema
         }
         for (var version = current + 1; version <= LatestVersion; version++)
         {
-            Execute(connection, transaction, Migrations[version - 1]);
+            Execute(connection, transaction, _migrations[version - 1]);
             using var record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO SchemaVersions (Version, AppliedAt) VALUES ($v, $at)";

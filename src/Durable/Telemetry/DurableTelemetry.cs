@@ -24,28 +24,27 @@ public static class DurableTelemetry
     internal static readonly Counter<long> Failures = Meter.CreateCounter<long>(
         "durable.failures", "{failure}", "Failed activity executions and failed orchestration instances.");
 
-    private static readonly Dictionary<string, int> Depths = [];
+    private static readonly Dictionary<string, int> _depths = [];
 
-    private static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge(
+    internal static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge(
         "durable.queue.depth", ObserveDepths, "{item}", "Items waiting for a worker, per queue (orchestrations under 'orchestrations').");
 
     /// <summary>Stores the latest sampled depths (the gauge reports them when observed).</summary>
     internal static void SetDepths(IReadOnlyDictionary<string, int> activities, int orchestrations)
     {
-        lock (Depths)
+        lock (_depths)
         {
-            foreach (var key in Depths.Keys.ToList())
-                Depths[key] = 0;
+            foreach (var key in _depths.Keys.ToList())
+                _depths[key] = 0;
             foreach (var (queue, count) in activities)
-                Depths[queue] = count;
-            Depths["orchestrations"] = orchestrations;
+                _depths[queue] = count;
+            _depths["orchestrations"] = orchestrations;
         }
     }
 
     private static IEnumerable<Measurement<int>> ObserveDepths()
     {
-        _ = QueueDepth;
-        lock (Depths)
-            return [.. Depths.Select(d => new Measurement<int>(d.Value, new KeyValuePair<string, object?>("queue", d.Key)))];
+        lock (_depths)
+            return [.. _depths.Select(d => new Measurement<int>(d.Value, new KeyValuePair<string, object?>("queue", d.Key)))];
     }
 }

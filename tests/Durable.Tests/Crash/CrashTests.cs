@@ -10,7 +10,7 @@ namespace RankDistill.Durable.Tests.Crash;
 /// </summary>
 public sealed class CrashTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(60);
     private readonly TempFolder _folder = new();
     private TestHub _client = null!;
 
@@ -37,12 +37,12 @@ public sealed class CrashTests : IAsyncLifetime
         {
             var running = (await _client.Client.GetPendingWorkAsync(id, Ct)).FirstOrDefault(w => w.Name == "Long" && w.HeartbeatDetails is not null);
             return running is not null && int.Parse(running.HeartbeatDetails!, CultureInfo.InvariantCulture) >= 3 ? running : null;
-        }, Deadline, "the long step to report progress");
+        }, _deadline, "the long step to report progress");
         var savedStep = int.Parse(progress.HeartbeatDetails!, CultureInfo.InvariantCulture);
 
         first.Kill();
         using var second = await StartReadyAsync(log, "second");
-        var done = await _client.WaitAsync(id, Deadline);
+        var done = await _client.WaitAsync(id, _deadline);
 
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails}\n{second.Output}");
         Assert.Equal(1, ExecutionLogFile.Count(log, "Step one "));
@@ -68,14 +68,14 @@ public sealed class CrashTests : IAsyncLifetime
         // The second orchestration commit records Step one's result and schedules Long: die inside it.
         using var first = await StartReadyAsync(log, "first", "--crash-at", "complete-orchestration:2");
         var id = await _client.Client.ScheduleNewOrchestrationInstanceAsync("CrashChain", 3, cancellationToken: Ct);
-        await first.WaitForExitAsync(Deadline);
+        await first.WaitForExitAsync(_deadline);
         Assert.Contains("crash complete-orchestration #2", ExecutionLogFile.Read(log));
         var history = await _client.Client.GetHistoryAsync(id, Ct);
         Assert.Empty(history.OfType<TaskCompleted>());
         Assert.DoesNotContain(history.OfType<TaskScheduled>(), t => t.Name == "Long");
 
         using var second = await StartReadyAsync(log, "second");
-        var done = await _client.WaitAsync(id, Deadline);
+        var done = await _client.WaitAsync(id, _deadline);
 
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails}\n{second.Output}");
         Assert.Equal("one|resumed from 0|three", done.ReadOutputAs<string>());
@@ -93,7 +93,7 @@ public sealed class CrashTests : IAsyncLifetime
         using var b = await StartReadyAsync(logB, "b");
         var id = await _client.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 60, cancellationToken: Ct);
 
-        var done = await _client.WaitAsync(id, Deadline);
+        var done = await _client.WaitAsync(id, _deadline);
 
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails}\n{a.Output}\n{b.Output}");
         Assert.Equal(Enumerable.Range(0, 60).Sum() * 2, done.ReadOutputAs<int>());
@@ -111,7 +111,7 @@ public sealed class CrashTests : IAsyncLifetime
         var worker = WorkerProcess.Start(Database, log, id, extra);
         try
         {
-            await Eventually.TrueAsync(() => Task.FromResult(ExecutionLogFile.Read(log).Contains($"ready {id}") || worker.HasExited), Deadline, $"worker {id} to start");
+            await Eventually.TrueAsync(() => Task.FromResult(ExecutionLogFile.Read(log).Contains($"ready {id}") || worker.HasExited), _deadline, $"worker {id} to start");
             Assert.False(worker.HasExited, worker.Output);
             return worker;
         }

@@ -10,7 +10,7 @@ namespace RankDistill.Durable.Tests.Engine;
 /// <summary>Replay must reproduce recorded histories, or fail saying what differs.</summary>
 public sealed class DeterminismTests
 {
-    private static readonly string GoldenFolder = Path.Combine(RepositoryRoot.Path, "tests", "Durable.Tests", "Golden");
+    private static readonly string _goldenFolder = Path.Combine(RepositoryRoot.Path, "tests", "Durable.Tests", "Golden");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -106,12 +106,12 @@ public sealed class DeterminismTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
 
         var child = (await hub.Client.GetHistoryAsync(id, Ct)).OfType<SubOrchestrationCreated>().Single().InstanceId;
-        await File.WriteAllTextAsync(Path.Combine(GoldenFolder, "pipeline.json"), HistorySerializer.SerializeList(await hub.Client.GetHistoryAsync(id, Ct)) + "\n", Ct);
-        await File.WriteAllTextAsync(Path.Combine(GoldenFolder, "pipeline-child.json"), HistorySerializer.SerializeList(await hub.Client.GetHistoryAsync(child, Ct)) + "\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(_goldenFolder, "pipeline.json"), HistorySerializer.SerializeList(await hub.Client.GetHistoryAsync(id, Ct)) + "\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(_goldenFolder, "pipeline-child.json"), HistorySerializer.SerializeList(await hub.Client.GetHistoryAsync(child, Ct)) + "\n", Ct);
     }
 
     private static IReadOnlyList<HistoryEvent> Load(string file) =>
-        HistorySerializer.DeserializeList(File.ReadAllText(Path.Combine(GoldenFolder, file)));
+        HistorySerializer.DeserializeList(File.ReadAllText(Path.Combine(_goldenFolder, file)));
 
     private static OrchestrationExecutor Executor() =>
         new(new PayloadConverter(new DurableTaskOptions()), NullLoggerFactory.Instance);

@@ -9,14 +9,14 @@ namespace RankDistill.Durable.Tests.Engine;
 /// the clock, nothing sleeps.</summary>
 public sealed class FakeTimeTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _t0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task CallActivityAsync_RetryPolicy_WaitsWithBackoffOnDurableTimersAndCarriesHeartbeat()
     {
-        var time = new FakeTimeProvider(T0);
+        var time = new FakeTimeProvider(_t0);
         var calls = 0;
         await using var hub = await TestHub.StartAsync(b => b
             .AddActivity<string?, string>("Flaky", (ctx, _) =>
@@ -33,12 +33,12 @@ public sealed class FakeTimeTests
 
         var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync("Retrying", null, cancellationToken: Ct);
         var first = await WaitForTimerAsync(hub, id, 1);
-        Assert.Equal((T0.AddSeconds(10), TimerCreated.RetryPurpose), (first.FireAt, first.Purpose));
+        Assert.Equal((_t0.AddSeconds(10), TimerCreated.RetryPurpose), (first.FireAt, first.Purpose));
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await hub.Client.GetInstanceAsync(id, Ct))!.RuntimeStatus);
 
         time.Advance(TimeSpan.FromSeconds(10));
         var second = await WaitForTimerAsync(hub, id, 2);
-        Assert.Equal(T0.AddSeconds(10 + 20), second.FireAt);
+        Assert.Equal(_t0.AddSeconds(10 + 20), second.FireAt);
 
         time.Advance(TimeSpan.FromSeconds(20));
         var done = await hub.WaitAsync(id);
@@ -54,7 +54,7 @@ public sealed class FakeTimeTests
     [Fact]
     public async Task CallActivityAsync_NonRetryableError_FailsAfterOneAttempt()
     {
-        var time = new FakeTimeProvider(T0);
+        var time = new FakeTimeProvider(_t0);
         await using var hub = await TestHub.StartAsync(b => b
             .AddActivity<string?, string>("Invalid", (_, _) => throw new ArgumentException("bad manifest"))
             .AddOrchestrator<string?, string>("Strict", (ctx, _) => ctx.CallActivityAsync<string>("Invalid", null,
@@ -75,7 +75,7 @@ public sealed class FakeTimeTests
     [Fact]
     public async Task CreateTimer_FiresOnlyWhenItsTimeComes()
     {
-        var time = new FakeTimeProvider(T0);
+        var time = new FakeTimeProvider(_t0);
         await using var hub = await TestHub.StartAsync(b => b
             .AddOrchestrator<string?, DateTime>("Sleeper", async (ctx, _) =>
             {
@@ -85,19 +85,19 @@ public sealed class FakeTimeTests
 
         var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync("Sleeper", null, cancellationToken: Ct);
         var timer = await WaitForTimerAsync(hub, id, 1);
-        Assert.Equal(T0.AddHours(6), timer.FireAt);
+        Assert.Equal(_t0.AddHours(6), timer.FireAt);
         var waiting = await hub.Client.GetPendingWorkAsync(id, Ct);
-        Assert.Equal(T0.AddHours(6), Assert.Single(waiting, w => w.Name == nameof(TimerFired)).VisibleAt);
+        Assert.Equal(_t0.AddHours(6), Assert.Single(waiting, w => w.Name == nameof(TimerFired)).VisibleAt);
 
         time.Advance(TimeSpan.FromHours(6));
         var done = await hub.WaitAsync(id);
-        Assert.Equal(T0.AddHours(6).UtcDateTime, done.ReadOutputAs<DateTime>());
+        Assert.Equal(_t0.AddHours(6).UtcDateTime, done.ReadOutputAs<DateTime>());
     }
 
     [Fact]
     public async Task WaitForExternalEvent_Timeout_ThrowsTimeoutWhenTheTimerWins()
     {
-        var time = new FakeTimeProvider(T0);
+        var time = new FakeTimeProvider(_t0);
         await using var hub = await TestHub.StartAsync(b => b
             .AddOrchestrator<string?, string>("Approval", async (ctx, _) =>
             {
