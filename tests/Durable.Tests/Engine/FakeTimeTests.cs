@@ -73,6 +73,35 @@ public sealed class FakeTimeTests
     }
 
     [Fact]
+    public async Task CallActivityAsync_HeartbeatTimeout_CancelsASilentAttemptAndFailsIt()
+    {
+        var time = new FakeTimeProvider(_t0);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hub = await TestHub.StartAsync(b => b
+            .AddActivity<string?, string>("Hung", async (ctx, _) =>
+            {
+                ctx.Heartbeat("started");
+                using var registration = ctx.CancellationToken.Register(() => cancelled.TrySetResult());
+                await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
+                return "never";
+            })
+            .AddOrchestrator<string?, string>("Watchdog", (ctx, _) => ctx.CallActivityAsync<string>("Hung", null,
+                new TaskOptions { HeartbeatTimeout = TimeSpan.FromSeconds(10) })), time: time);
+
+        var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync("Watchdog", null, cancellationToken: Ct);
+        await Eventually.TrueAsync(async () => (await hub.Client.GetPendingWorkAsync(id, Ct)).Any(w => w.HeartbeatDetails == "\"started\""),
+            TimeSpan.FromSeconds(20), "the activity's first heartbeat");
+        // Less than a lease renewal period: the lease holds, only the heartbeat deadline passes.
+        time.Advance(TimeSpan.FromSeconds(10));
+        var done = await hub.WaitAsync(id);
+
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.True(done.FailureDetails!.IsCausedBy<TimeoutException>());
+        Assert.Contains("did not heartbeat within 00:00:10", done.FailureDetails.Inner!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateTimer_FiresOnlyWhenItsTimeComes()
     {
         var time = new FakeTimeProvider(_t0);
