@@ -63,10 +63,12 @@ public interface IDurableBackend : IAsyncDisposable
     /// <summary>Unlocks the instance and hides the item's messages until <paramref name="visibleAt"/>.</summary>
     Task AbandonOrchestrationAsync(OrchestrationWorkItem item, DateTimeOffset visibleAt, CancellationToken cancellationToken);
 
-    /// <summary>Locks the next visible activity of <paramref name="queue"/> (an expired lock is
-    /// visible again), raising its dispatch count. <paramref name="onLocked"/> may return a message
-    /// (the task-started record) written in the same transaction.</summary>
-    Task<ActivityWorkItem?> LockNextActivityAsync(string queue, LockRequest request, Func<ActivityWorkItem, OutboundMessage?>? onLocked, CancellationToken cancellationToken);
+    /// <summary>Locks up to <paramref name="maxCount"/> visible activities of <paramref name="queue"/>,
+    /// oldest first (an expired lock is visible again), raising their dispatch counts.
+    /// <paramref name="onLocked"/> may return a message per item (the task-started record), written
+    /// in the same transaction.</summary>
+    /// <returns>The locked items; empty when none is visible.</returns>
+    Task<IReadOnlyList<ActivityWorkItem>> LockNextActivitiesAsync(string queue, LockRequest request, int maxCount, Func<ActivityWorkItem, OutboundMessage?>? onLocked, CancellationToken cancellationToken);
 
     /// <summary>Extends the lock, storing heartbeat details when <paramref name="heartbeat"/> is not null.</summary>
     /// <returns>False when the lock is lost (expired and taken, or the task was deleted by terminate).</returns>

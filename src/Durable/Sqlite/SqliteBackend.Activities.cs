@@ -6,47 +6,54 @@ namespace RankDistill.Durable.Sqlite;
 /// <summary>Activity work items: lock from a queue, renew with heartbeats, complete, abandon.</summary>
 public sealed partial class SqliteBackend
 {
-    public Task<ActivityWorkItem?> LockNextActivityAsync(string queue, LockRequest request, Func<ActivityWorkItem, OutboundMessage?>? onLocked, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ActivityWorkItem>> LockNextActivitiesAsync(string queue, LockRequest request, int maxCount, Func<ActivityWorkItem, OutboundMessage?>? onLocked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         if (!HasWork("SELECT EXISTS (SELECT 1 FROM Tasks WHERE Queue = $queue AND VisibleAt <= $now)", request.Now, queue))
-            return Task.FromResult<ActivityWorkItem?>(null);
+            return Task.FromResult<IReadOnlyList<ActivityWorkItem>>([]);
         var token = Guid.NewGuid().ToString("N");
-        return WriteAsync("lock-activity", (c, t) =>
+        return WriteAsync<IReadOnlyList<ActivityWorkItem>>("lock-activity", (c, t) =>
         {
-            ActivityWorkItem item;
+            var items = new List<ActivityWorkItem>();
             using (var command = Command(c, t, """
-                UPDATE Tasks SET LockedBy = $by, LockToken = $token, LockedUntil = $until, VisibleAt = $until, DispatchCount = DispatchCount + 1
-                WHERE Id = (SELECT Id FROM Tasks WHERE Queue = $queue AND VisibleAt <= $now ORDER BY VisibleAt, Id LIMIT 1)
-                RETURNING Id, InstanceId, Generation, TaskId, Name, Queue, Input, Attempt, DispatchCount, EnqueuedAt, HeartbeatDetails, HeartbeatTimeoutTicks
+                UPDATE Tasks SET LockedBy = $by, LockToken = $token || '-' || Id, LockedUntil = $until, VisibleAt = $until, DispatchCount = DispatchCount + 1
+                WHERE Id IN (SELECT Id FROM Tasks WHERE Queue = $queue AND VisibleAt <= $now ORDER BY VisibleAt, Id LIMIT $max)
+                RETURNING Id, InstanceId, Generation, TaskId, Name, Queue, Input, Attempt, DispatchCount, EnqueuedAt, HeartbeatDetails, HeartbeatTimeoutTicks, LockToken
                 """,
-                ("$by", request.WorkerId), ("$token", token), ("$until", request.LockedUntil.UtcTicks), ("$queue", queue), ("$now", request.Now.UtcTicks)))
+                ("$by", request.WorkerId), ("$token", token), ("$until", request.LockedUntil.UtcTicks), ("$queue", queue),
+                ("$now", request.Now.UtcTicks), ("$max", maxCount)))
             using (var r = command.ExecuteReader())
             {
-                if (!r.Read())
-                    return null;
-                item = new ActivityWorkItem
+                while (r.Read())
                 {
-                    Id = r.GetInt64(0),
-                    InstanceId = r.GetString(1),
-                    Generation = r.GetInt32(2),
-                    TaskId = r.GetInt32(3),
-                    Name = r.GetString(4),
-                    Queue = r.GetString(5),
-                    Input = Text(r, 6),
-                    Attempt = r.GetInt32(7),
-                    DispatchCount = r.GetInt32(8),
-                    EnqueuedAt = Time(r.GetInt64(9)),
-                    HeartbeatDetails = Text(r, 10),
-                    HeartbeatTimeout = r.IsDBNull(11) ? null : TimeSpan.FromTicks(r.GetInt64(11)),
-                    WorkerId = request.WorkerId,
-                    LockToken = token,
-                    LockedUntil = request.LockedUntil,
-                };
+                    items.Add(new ActivityWorkItem
+                    {
+                        Id = r.GetInt64(0),
+                        InstanceId = r.GetString(1),
+                        Generation = r.GetInt32(2),
+                        TaskId = r.GetInt32(3),
+                        Name = r.GetString(4),
+                        Queue = r.GetString(5),
+                        Input = Text(r, 6),
+                        Attempt = r.GetInt32(7),
+                        DispatchCount = r.GetInt32(8),
+                        EnqueuedAt = Time(r.GetInt64(9)),
+                        HeartbeatDetails = Text(r, 10),
+                        HeartbeatTimeout = r.IsDBNull(11) ? null : TimeSpan.FromTicks(r.GetInt64(11)),
+                        WorkerId = request.WorkerId,
+                        LockToken = r.GetString(12),
+                        LockedUntil = request.LockedUntil,
+                    });
+                }
             }
-            if (onLocked?.Invoke(item) is { } message)
-                InsertMessage(c, t, message, request.Now);
-            return item;
+            items.Sort((a, b) => a.Id.CompareTo(b.Id));
+            foreach (var item in items)
+            {
+                if (onLocked?.Invoke(item) is { } message)
+                    InsertMessage(c, t, message, request.Now);
+            }
+            return items;
         }, cancellationToken);
     }
 

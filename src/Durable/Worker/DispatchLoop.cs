@@ -10,7 +10,7 @@ namespace RankDistill.Durable.Worker;
 internal sealed class DispatchLoop<T>(
     string name,
     int concurrency,
-    Func<CancellationToken, Task<T?>> lockNext,
+    Func<int, CancellationToken, Task<IReadOnlyList<T>>> lockNext,
     Func<T, CancellationToken, Task> process,
     Func<Task> armWakeUp,
     DurableTaskWorkerOptions options,
@@ -28,11 +28,14 @@ internal sealed class DispatchLoop<T>(
             while (!stopping.IsCancellationRequested)
             {
                 await slots.WaitAsync(stopping);
+                var free = 1;
+                while (slots.Wait(0))
+                    free++;
                 var wakeUp = armWakeUp();
-                T? item = null;
+                IReadOnlyList<T> items = [];
                 try
                 {
-                    item = await lockNext(stopping);
+                    items = await lockNext(free, stopping);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
@@ -42,30 +45,15 @@ internal sealed class DispatchLoop<T>(
                 {
                     logger.PollFailed(name, e);
                 }
-                if (item is not null)
+                if (free > items.Count)
+                    slots.Release(free - items.Count);
+                if (items.Count > 0)
                 {
                     delay = options.MinPollInterval;
-                    var work = Task.Run(async () =>
-                    {
-                        try
-                        {
-                            await process(item, stopping);
-                        }
-                        finally
-                        {
-                            slots.Release();
-                        }
-                    }, CancellationToken.None);
-                    lock (running)
-                        running.Add(work);
-                    _ = work.ContinueWith(t =>
-                    {
-                        lock (running)
-                            running.Remove(t);
-                    }, TaskScheduler.Default);
+                    foreach (var item in items)
+                        Start(item);
                     continue;
                 }
-                slots.Release();
                 await Task.WhenAny(wakeUp, Task.Delay(delay, time, stopping));
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxPollInterval.Ticks));
             }
@@ -73,6 +61,28 @@ internal sealed class DispatchLoop<T>(
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
+        void Start(T item)
+        {
+            var work = Task.Run(async () =>
+            {
+                try
+                {
+                    await process(item, stopping);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, CancellationToken.None);
+            lock (running)
+                running.Add(work);
+            _ = work.ContinueWith(t =>
+            {
+                lock (running)
+                    running.Remove(t);
+            }, TaskScheduler.Default);
+        }
+
         Task[] left;
         lock (running)
             left = [.. running];

@@ -26,14 +26,14 @@ internal sealed class DurableTaskWorker(
         if (_options.MaxConcurrentOrchestrations > 0)
         {
             var loop = new DispatchLoop<OrchestrationWorkItem>("orchestrations", _options.MaxConcurrentOrchestrations,
-                ct => backend.LockNextOrchestrationAsync(Lock(_options.OrchestrationLockDuration), ct),
+                async (_, ct) => await backend.LockNextOrchestrationAsync(Lock(_options.OrchestrationLockDuration), ct) is { } item ? [item] : [],
                 orchestrations.RunAsync, signal.ArmOrchestrations, _options, time, logger);
             loops.Add(loop.RunAsync(stoppingToken));
         }
         foreach (var (queue, concurrency) in queues)
         {
             var loop = new DispatchLoop<Backends.ActivityWorkItem>($"queue {queue}", concurrency,
-                ct => backend.LockNextActivityAsync(queue, Lock(_options.ActivityLeaseDuration), Started, ct),
+                (free, ct) => backend.LockNextActivitiesAsync(queue, Lock(_options.ActivityLeaseDuration), free, Started, ct),
                 activities.RunAsync, () => signal.ArmQueue(queue), _options, time, logger);
             loops.Add(loop.RunAsync(stoppingToken));
         }

@@ -85,6 +85,28 @@ public abstract partial class BackendConformanceTests
     }
 
     [Fact]
+    public async Task LockNextActivitiesAsync_Batch_OldestFirstEachWithItsOwnLock()
+    {
+        await StartWithTasksAsync("a", (0, "default"), (1, "default"), (2, "default"), (3, "gpu"));
+        var started = new List<int>();
+        var batch = await LockActivitiesAsync("default", T0, 2, onLocked: i =>
+        {
+            started.Add(i.TaskId);
+            return new OutboundMessage(i.InstanceId, new TaskStarted(i.TaskId, i.Name, i.Attempt, i.DispatchCount, "w1"), T0, i.Generation, Wakes: false);
+        });
+        Assert.Equal([0, 1], batch.Select(i => i.TaskId));
+        Assert.Equal([0, 1], started);
+        Assert.NotEqual(batch[0].LockToken, batch[1].LockToken);
+        Assert.Equal(2, (await Backend.GetPendingWorkAsync("a", Ct)).Count(w => w.Name == nameof(TaskStarted)));
+
+        Assert.Equal([2], (await LockActivitiesAsync("default", T0, 5)).Select(i => i.TaskId));
+        Assert.Empty(await LockActivitiesAsync("default", T0, 5));
+        Assert.True(await Backend.CompleteActivityAsync(batch[1], Result("a", 1, T0), Ct));
+        Assert.False(await Backend.RenewActivityLockAsync(batch[1], T0.AddMinutes(1), null, Ct));
+        Assert.True(await Backend.RenewActivityLockAsync(batch[0], T0.AddMinutes(1), null, Ct));
+    }
+
+    [Fact]
     public async Task LockNextActivityAsync_ConcurrentWorkers_EachTaskToOne()
     {
         await StartWithTasksAsync("a", [.. Enumerable.Range(0, 30).Select(i => (i, "default"))]);

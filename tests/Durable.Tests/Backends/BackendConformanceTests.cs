@@ -45,8 +45,11 @@ public abstract partial class BackendConformanceTests : IAsyncLifetime
     protected Task<OrchestrationWorkItem?> LockOrchestrationAsync(DateTimeOffset now, string worker = "w1", TimeSpan? lockFor = null) =>
         Backend.LockNextOrchestrationAsync(new LockRequest(worker, now, now + (lockFor ?? TimeSpan.FromMinutes(1))), Ct);
 
-    protected Task<ActivityWorkItem?> LockActivityAsync(string queue, DateTimeOffset now, string worker = "w1", TimeSpan? lease = null, Func<ActivityWorkItem, OutboundMessage?>? onLocked = null) =>
-        Backend.LockNextActivityAsync(queue, new LockRequest(worker, now, now + (lease ?? TimeSpan.FromMinutes(1))), onLocked, Ct);
+    protected async Task<ActivityWorkItem?> LockActivityAsync(string queue, DateTimeOffset now, string worker = "w1", TimeSpan? lease = null, Func<ActivityWorkItem, OutboundMessage?>? onLocked = null) =>
+        (await LockActivitiesAsync(queue, now, 1, worker, lease, onLocked)).SingleOrDefault();
+
+    protected Task<IReadOnlyList<ActivityWorkItem>> LockActivitiesAsync(string queue, DateTimeOffset now, int max, string worker = "w1", TimeSpan? lease = null, Func<ActivityWorkItem, OutboundMessage?>? onLocked = null) =>
+        Backend.LockNextActivitiesAsync(queue, new LockRequest(worker, now, now + (lease ?? TimeSpan.FromMinutes(1))), max, onLocked, Ct);
 
     protected static InstanceUpdate Update(OrchestrationWorkItem item, OrchestrationRuntimeStatus status, DateTimeOffset now, string? output = null) =>
         new(item.Instance.Name, status, 1, item.Instance.SerializedInput, output, null, null, null, now, status.IsTerminal() ? now : null);

@@ -31,7 +31,7 @@ public sealed class RobustnessTests
         for (var crash = 0; crash < 3; crash++)
         {
             var now = DateTimeOffset.UtcNow;
-            Assert.NotNull(await orchestrations.Backend.LockNextActivityAsync("gpu", new LockRequest($"crashed-{crash}", now, now), null, Ct));
+            Assert.Single(await orchestrations.Backend.LockNextActivitiesAsync("gpu", new LockRequest($"crashed-{crash}", now, now), 1, null, Ct));
         }
 
         await using var gpu = await TestHub.StartAsync(register, o =>
