@@ -78,7 +78,9 @@ public interface IDurableBackend : IAsyncDisposable
     /// <returns>False when the lock is lost; nothing was written.</returns>
     Task<bool> CompleteActivityAsync(ActivityWorkItem item, OutboundMessage result, CancellationToken cancellationToken);
 
-    /// <summary>Unlocks the task, hidden until <paramref name="visibleAt"/>.</summary>
+    /// <summary>Releases the task (its worker is stopping gracefully), hidden until
+    /// <paramref name="visibleAt"/>. The release does not count toward the poison limit: only
+    /// dispatches that end without a release (crashes, hangs) do.</summary>
     /// <returns>False when the lock is lost.</returns>
     Task<bool> AbandonActivityAsync(ActivityWorkItem item, DateTimeOffset visibleAt, CancellationToken cancellationToken);
 

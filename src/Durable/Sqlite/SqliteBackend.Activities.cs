@@ -86,7 +86,7 @@ public sealed partial class SqliteBackend
     {
         ArgumentNullException.ThrowIfNull(item);
         return WriteAsync("abandon-activity", (c, t) =>
-            Execute(c, t, "UPDATE Tasks SET LockedBy = NULL, LockToken = NULL, LockedUntil = NULL, VisibleAt = $visible WHERE Id = $id AND LockToken = $token",
+            Execute(c, t, "UPDATE Tasks SET LockedBy = NULL, LockToken = NULL, LockedUntil = NULL, VisibleAt = $visible, DispatchCount = DispatchCount - 1 WHERE Id = $id AND LockToken = $token",
                 ("$visible", visibleAt.UtcTicks), ("$id", item.Id), ("$token", item.LockToken)) == 1,
             cancellationToken);
     }

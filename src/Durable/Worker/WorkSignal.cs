@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace RankDistill.Durable.Worker;
 
@@ -13,7 +14,8 @@ internal sealed class WorkSignal(TimeProvider time)
     private readonly ConcurrentDictionary<string, Pulse> _queues = new(StringComparer.Ordinal);
     private readonly Pulse _instances = new();
     private readonly Pulse _cancellations = new();
-    private readonly ConcurrentDictionary<ITimer, byte> _timers = new();
+    // Timers are kept referenced until they fire; an unreferenced timer may be collected first.
+    private readonly ConcurrentDictionary<StrongBox<ITimer?>, byte> _timers = new();
 
     public Task ArmOrchestrations() => _orchestrations.Arm();
 
@@ -45,15 +47,15 @@ internal sealed class WorkSignal(TimeProvider time)
             NotifyOrchestrations();
             return;
         }
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
+        // The holder is registered before the timer exists, so even a timer that fires at once finds and removes it.
+        var holder = new StrongBox<ITimer?>();
+        _timers[holder] = 0;
+        holder.Value = time.CreateTimer(_ =>
         {
             NotifyOrchestrations();
-            if (timer is not null && _timers.TryRemove(timer, out byte _))
-                timer.Dispose();
+            if (_timers.TryRemove(holder, out byte _))
+                holder.Value?.Dispose();
         }, null, due, Timeout.InfiniteTimeSpan);
-        // Kept referenced until it fires; an unreferenced timer may be collected first.
-        _timers[timer] = 0;
     }
 
     private Pulse Queue(string queue) => _queues.GetOrAdd(queue, _ => new Pulse());
