@@ -1,0 +1,59 @@
+using RankDistill.Durable.Hosting;
+
+namespace RankDistill.Durable.TestWorker;
+
+/// <summary>The orchestrations and activities the crash tests run.</summary>
+internal static class TestTasks
+{
+    public static void Register(DurableTaskBuilder builder) => builder
+        .AddActivity<Step>()
+        .AddActivity<Long>()
+        .AddActivity<Work>()
+        .AddOrchestrator<int, string>("CrashChain", async (ctx, steps) =>
+        {
+            var one = await ctx.CallActivityAsync<string>(nameof(Step), "one");
+            var two = await ctx.CallActivityAsync<string>(nameof(Long), steps);
+            var three = await ctx.CallActivityAsync<string>(nameof(Step), "three");
+            return $"{one}|{two}|{three}";
+        })
+        .AddOrchestrator<int, int>("FanOut", async (ctx, n) =>
+            (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>(nameof(Work), i)))).Sum());
+}
+
+/// <summary>Logs and returns its input.</summary>
+internal sealed class Step(ExecutionLog log) : TaskActivity<string, string>
+{
+    public override Task<string> RunAsync(TaskActivityContext context, string input)
+    {
+        log.Write($"Step {input} worker={log.WorkerId} dispatch={context.DispatchCount}");
+        return Task.FromResult(input);
+    }
+}
+
+/// <summary>A long step that heartbeats its progress every 100 ms and resumes from the last heartbeat.</summary>
+internal sealed class Long(ExecutionLog log) : TaskActivity<int, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, int steps)
+    {
+        var from = context.HasLastHeartbeatDetails ? context.GetLastHeartbeatDetails<int>() : 0;
+        log.Write($"Long start from={from} worker={log.WorkerId} dispatch={context.DispatchCount}");
+        for (var i = from + 1; i <= steps; i++)
+        {
+            await Task.Delay(100, context.CancellationToken); // the "work" of one step
+            context.Heartbeat(i);
+        }
+        log.Write($"Long done from={from} worker={log.WorkerId}");
+        return $"resumed from {from}";
+    }
+}
+
+/// <summary>A short unit of work for the two-process test.</summary>
+internal sealed class Work(ExecutionLog log) : TaskActivity<int, int>
+{
+    public override async Task<int> RunAsync(TaskActivityContext context, int i)
+    {
+        log.Write($"Work {i} worker={log.WorkerId}");
+        await Task.Delay(30, context.CancellationToken); // the "work"
+        return i * 2;
+    }
+}
