@@ -1,0 +1,43 @@
+namespace RankDistill.Activities.Pipeline;
+
+/// <summary>
+/// Where a pipeline run keeps what it makes, under <c>runs/&lt;run-id&gt;/</c> in the artifact store. The
+/// dashboard reads the same paths, so this is the one place they are spelled.
+/// </summary>
+public static class RunLayout
+{
+    /// <summary>The training stages that write loss curves.</summary>
+    public static readonly IReadOnlyList<string> TrainingStages = [Stages.ContinuedPretraining, Stages.RankFinetuning, Stages.Distillation];
+
+    public static string Root(string runId) => $"runs/{runId}";
+
+    /// <summary>Lineage: inputs with ETags or hashes, resolved configuration, code version, each step's outputs and metrics.</summary>
+    public static string Manifest(string runId) => $"{Root(runId)}/manifest.json";
+
+    /// <summary>A stage's loss curve: the trainer's JSONL (one line per update: step, loss, lr, grad_norm, epoch; eval lines).</summary>
+    public static string LossLog(string runId, string stage) => $"{Root(runId)}/training/{stage}/loss.jsonl";
+
+    /// <summary>A stage's checkpoints (one artifact set per step).</summary>
+    public static string Checkpoints(string runId, string stage) => $"{Root(runId)}/checkpoints/{stage}";
+
+    /// <summary>A trained model as a Hugging Face folder (config.json, model.safetensors, tokenizer files).</summary>
+    public static string Model(string runId, string stage) => $"{Root(runId)}/models/{stage}";
+
+    public static string ReportJson(string runId) => $"{Root(runId)}/report/report.json";
+
+    public static string ReportHtml(string runId) => $"{Root(runId)}/report/report.html";
+
+    public static string Rejected(string runId) => $"{Root(runId)}/rejected";
+
+    /// <summary>Stage names as they appear in paths, custom status and the dashboard.</summary>
+    public static class Stages
+    {
+        public const string PrepareData = "prepare";
+        public const string ContinuedPretraining = "cpt";
+        public const string RankFinetuning = "sft";
+        public const string TeacherLabeling = "labels";
+        public const string Distillation = "distill";
+        public const string Evaluation = "eval";
+        public const string Publish = "publish";
+    }
+}
