@@ -1,0 +1,27 @@
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace RankDistill.Models.Llm;
+
+/// <summary>Root-mean-square norm (no mean subtraction, no bias), computed in float32 as Hugging Face does.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+    private readonly double _eps;
+
+    public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
+    {
+        _weight = new Parameter(ones(size));
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var variance = x.pow(2).mean([-1], keepdim: true); // (B, T, 1)
+        return (x * (variance + _eps).rsqrt() * _weight).MoveToOuterDisposeScope();
+    }
+}
