@@ -48,4 +48,10 @@ internal static class TinyDecoder
         var diff = (expected - actual).abs().max().item<float>();
         Assert.True(diff <= atol, $"max |difference| {diff} exceeds {atol}");
     }
+
+    public static void AssertIdentical(Tensor expected, Tensor actual)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(expected.eq(actual).all().item<bool>(), $"tensors differ by up to {(expected - actual).abs().max().item<float>()}");
+    }
 }
