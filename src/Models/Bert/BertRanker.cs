@@ -32,6 +32,12 @@ public sealed class BertRanker : nn.Module<Tensor, Tensor, Tensor, Tensor>, IRan
         _pooler = usePooler ? nn.Linear(config.HiddenSize, config.HiddenSize) : null;
         _dropout = nn.Dropout(config.HiddenDropoutProb);
         _classifier = nn.Linear(config.HiddenSize, 1);
+        using (no_grad())
+        {
+            // As HF starts a new head: N(0, initializer_range 0.02²) weights, zero bias.
+            nn.init.normal_(_classifier.weight!, 0, 0.02);
+            nn.init.zeros_(_classifier.bias!);
+        }
         RegisterComponents();
     }
 

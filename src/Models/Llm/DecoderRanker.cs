@@ -20,8 +20,14 @@ public sealed class DecoderRanker : nn.Module<Tensor, Tensor, Tensor>, IRanker
     {
         _model = new DecoderModel(config);
         // With a bias (s = wᵀh + b, as the method states); HF's Qwen2ForSequenceClassification has none, and
-        // a checkpoint without score.bias loads with the bias left at zero.
+        // a checkpoint without score.bias loads with the bias at zero, which is what it means.
         _score = nn.Linear(config.HiddenSize, 1, hasBias: true);
+        using (no_grad())
+        {
+            // As HF starts a new head: N(0, initializer_range 0.02²) weights, zero bias.
+            nn.init.normal_(_score.weight!, 0, 0.02);
+            nn.init.zeros_(_score.bias!);
+        }
         RegisterComponents();
     }
 

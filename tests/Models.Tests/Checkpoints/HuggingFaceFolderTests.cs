@@ -108,6 +108,23 @@ public sealed class HuggingFaceFolderTests
     }
 
     [Fact]
+    public void LoadRanker_ScoreWithoutBiasAsQwen2ForSequenceClassification_LoadsWeightAndZeroBias()
+    {
+        using var dir = new TempFolder();
+        using var model = new DecoderRanker(TinyDecoder.Config());
+        DecoderCheckpoint.Save(model, dir.Path);
+        RewriteWithout(dir.File("model.safetensors"), "score.bias", extra: null);
+
+        var (loaded, report) = DecoderCheckpoint.LoadRanker(dir.Path);
+        using (loaded)
+        {
+            Assert.Equal(["score.bias"], report.Missing);
+            TinyDecoder.AssertIdentical(model.state_dict()["score.weight"], loaded.state_dict()["score.weight"]);
+            Assert.Equal(0f, loaded.state_dict()["score.bias"].item<float>());
+        }
+    }
+
+    [Fact]
     public void LoadLanguageModel_WrongShape_FailsNamingTensorAndShapes()
     {
         using var dir = new TempFolder();
