@@ -21,7 +21,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var keyMask = attentionMask.to(@bool).view(attentionMask.shape[0], 1, 1, -1); // (B, 1, 1, T)
+        // Without padding there is nothing to mask, and SDPA can take its fused path.
+        var keyMask = attentionMask.all().item<bool>() ? null : attentionMask.to(@bool).view(attentionMask.shape[0], 1, 1, -1); // (B, 1, 1, T)
         foreach (var layer in _layers)
             x = layer.forward(x, keyMask);
         return x.MoveToOuterDisposeScope();

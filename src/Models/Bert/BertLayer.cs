@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Bert;
 
 /// <summary>Post-norm block as in the original BERT: x = norm(x + attn(x)); x = norm(x + ffn(x)).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+public sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
 {
     [ComponentName(Name = "attn")]
     private readonly BertSelfAttention _attn;
@@ -34,8 +34,8 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <param name="x">(B, T, C).</param>
-    /// <param name="keyMask">(B, 1, 1, T) bool, true on tokens.</param>
-    public override Tensor forward(Tensor x, Tensor keyMask)
+    /// <param name="keyMask">(B, 1, 1, T) bool, true on tokens; null when no row has padding.</param>
+    public override Tensor forward(Tensor x, Tensor? keyMask)
     {
         using var scope = NewDisposeScope();
         x = _attnNorm.forward(x + _dropout.forward(_attn.forward(x, keyMask)));

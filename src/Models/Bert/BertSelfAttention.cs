@@ -9,7 +9,7 @@ namespace RankDistill.Models.Bert;
 /// HF's query/key/value are its row blocks (see <see cref="BertWeightNames"/>), the same layout as
 /// PyTorch's <c>in_proj_weight</c>.
 /// </summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
     [ComponentName(Name = "qkv")]
     private readonly Linear _qkv;
@@ -30,8 +30,8 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <param name="x">(B, T, C).</param>
-    /// <param name="keyMask">(B, 1, 1, T) bool, true on tokens.</param>
-    public override Tensor forward(Tensor x, Tensor keyMask)
+    /// <param name="keyMask">(B, 1, 1, T) bool, true on tokens; null when no row has padding.</param>
+    public override Tensor forward(Tensor x, Tensor? keyMask)
     {
         using var scope = NewDisposeScope();
         var (b, t) = (x.shape[0], x.shape[1]);

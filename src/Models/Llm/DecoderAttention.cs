@@ -8,7 +8,7 @@ namespace RankDistill.Models.Llm;
 /// Causal grouped-query self-attention. q, k and v come from one fused projection (one matmul instead of
 /// three); the checkpoint's separate q_proj/k_proj/v_proj are row blocks of it (see <see cref="DecoderWeightNames"/>).
 /// </summary>
-public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
+public sealed class DecoderAttention : nn.Module<Tensor, Tensor?, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "qkv")]
     private readonly Linear _qkv;
@@ -29,10 +29,10 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor,
     }
 
     /// <param name="x">(B, T, C) hidden states.</param>
-    /// <param name="mask">(B, 1, T, T) bool, true where a query may attend a key (causal and not padding).</param>
+    /// <param name="mask">(B, 1, T, T) bool, true where a query may attend a key (causal and not padding); null for plain causal attention.</param>
     /// <param name="cos">(B, 1, T, hs) rotary cosines.</param>
     /// <param name="sin">(B, 1, T, hs) rotary sines.</param>
-    public override Tensor forward(Tensor x, Tensor mask, Tensor cos, Tensor sin)
+    public override Tensor forward(Tensor x, Tensor? mask, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
         var (b, t) = (x.shape[0], x.shape[1]);
@@ -48,7 +48,7 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor,
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1); // (B, nh, T, hs)
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1); // (B, nh, T, hs)
         }
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask); // (B, nh, T, hs)
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, mask is null); // (B, nh, T, hs), causal when unmasked
         y = y.transpose(1, 2).reshape(b, t, _heads * _headSize);           // (B, T, nh·hs)
         return _proj.forward(y).MoveToOuterDisposeScope();
     }

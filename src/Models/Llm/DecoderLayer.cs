@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Llm;
 
 /// <summary>Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
-public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
+public sealed class DecoderLayer : nn.Module<Tensor, Tensor?, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "attn_norm")]
     private readonly RmsNorm _attnNorm;
@@ -24,7 +24,7 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor mask, Tensor cos, Tensor sin)
+    public override Tensor forward(Tensor x, Tensor? mask, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
         x = x + _attn.forward(_attnNorm.forward(x), mask, cos, sin);

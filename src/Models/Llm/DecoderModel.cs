@@ -44,12 +44,15 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var positions = (attentionMask.cumsum(1) - 1).clamp_min(0);       // (B, T): 0 at each row's first token
         var (cos, sin) = _rotary.forward(positions);                       // (B, 1, T, hs)
-        var mask = AttentionMask(attentionMask);                           // (B, 1, T, T)
+        // Without padding, plain causal attention lets SDPA use its fused kernel instead of an explicit mask.
+        var mask = HasPadding(attentionMask) ? AttentionMask(attentionMask) : null; // (B, 1, T, T) or null
         var x = _embed.forward(inputIds);                                  // (B, T, C)
         foreach (var layer in _layers)
             x = layer.forward(x, mask, cos, sin);
         return _norm.forward(x).MoveToOuterDisposeScope();
     }
+
+    internal static bool HasPadding(Tensor attentionMask) => !attentionMask.all().item<bool>();
 
     /// <summary>
     /// True where query i may read key j: j ≤ i and j is a token. Every query also sees itself, so a
