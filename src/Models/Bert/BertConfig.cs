@@ -52,6 +52,8 @@ public sealed record BertConfig
             throw new NotSupportedException($"config.json: model_type '{ModelType}' is not bert");
         if (HiddenAct is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh"))
             throw new NotSupportedException($"config.json: hidden_act '{HiddenAct}' is not supported (gelu, gelu_new)");
+        if (Extra?.TryGetValue("position_embedding_type", out var positions) == true && positions.ValueKind == JsonValueKind.String && positions.GetString() != "absolute")
+            throw new NotSupportedException($"config.json: position_embedding_type '{positions.GetString()}' is not supported (absolute)");
         if (NumAttentionHeads <= 0 || HiddenSize % NumAttentionHeads != 0)
             throw new ArgumentException($"config.json: hidden_size {HiddenSize} must be a multiple of num_attention_heads {NumAttentionHeads}");
         if (VocabSize <= 0 || NumHiddenLayers <= 0 || IntermediateSize <= 0 || MaxPositionEmbeddings <= 0 || TypeVocabSize <= 0)

@@ -37,11 +37,11 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor?, Tensor, Tensor
         using var scope = NewDisposeScope();
         var (b, t) = (x.shape[0], x.shape[1]);
         var fused = _qkv.forward(x).view(b, t, _heads + 2 * _kvHeads, _headSize).transpose(1, 2); // (B, nh + 2·nkv, T, hs)
-        var q = fused.narrow(1, 0, _heads);                                                       // (B, nh, T, hs)
-        var k = fused.narrow(1, _heads, _kvHeads);                                                // (B, nkv, T, hs)
+        // q and k heads are rotated in one pass: the same angles apply to every head.
+        var qk = RotaryEmbedding.Apply(fused.narrow(1, 0, _heads + _kvHeads), cos, sin);        // (B, nh + nkv, T, hs)
+        var q = qk.narrow(1, 0, _heads);                                                          // (B, nh, T, hs)
+        var k = qk.narrow(1, _heads, _kvHeads);                                                   // (B, nkv, T, hs)
         var v = fused.narrow(1, _heads + _kvHeads, _kvHeads);                                     // (B, nkv, T, hs)
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
         if (_kvHeads != _heads)
         {
             // Each kv head serves a group of consecutive query heads (HF repeat_kv).
