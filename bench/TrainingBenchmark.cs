@@ -127,8 +127,14 @@ internal sealed class TrainingBenchmark : IBenchmark
         // Qwen2-like proportions: GQA with half as many kv heads, SwiGLU width 8/3 · d rounded to 64, tied head.
         var config = new DecoderConfig
         {
-            VocabSize = Vocab, HiddenSize = d, NumHiddenLayers = layers, NumAttentionHeads = heads, NumKeyValueHeads = heads / 2,
-            IntermediateSize = (8 * d / 3 + 63) / 64 * 64, TieWordEmbeddings = true, MaxPositionEmbeddings = t,
+            VocabSize = Vocab,
+            HiddenSize = d,
+            NumHiddenLayers = layers,
+            NumAttentionHeads = heads,
+            NumKeyValueHeads = heads / 2,
+            IntermediateSize = (8 * d / 3 + 63) / 64 * 64,
+            TieWordEmbeddings = true,
+            MaxPositionEmbeddings = t,
         };
         var model = new DecoderLanguageModel(config);
         var (ids, mask, labels) = (randint(0, Vocab, [b, t]), ones(b, t, int64), randint(0, Vocab, [b * t]));

@@ -1,5 +1,5 @@
-using RankDistill.Models.Checkpoints;
 using System.Text.Json;
+using RankDistill.Models.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 

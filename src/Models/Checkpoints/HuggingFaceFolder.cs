@@ -15,7 +15,7 @@ public static class HuggingFaceFolder
     public const string SingleWeightsFile = "model.safetensors";
     public const string IndexFile = "model.safetensors.index.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true };
 
     public static T ReadConfig<T>(string folder)
     {
@@ -23,13 +23,13 @@ public static class HuggingFaceFolder
         if (!File.Exists(path))
             throw new FileNotFoundException($"{folder}: no {ConfigFile}; not a Hugging Face checkpoint folder", path);
         using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize<T>(stream, Json) ?? throw new InvalidDataException($"{path}: empty config");
+        return JsonSerializer.Deserialize<T>(stream, _json) ?? throw new InvalidDataException($"{path}: empty config");
     }
 
     public static void WriteConfig<T>(string folder, T config)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(config, Json));
+        File.WriteAllText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(config, _json));
     }
 
     /// <summary>The weight files of a folder: the shards its index names, or its single file.</summary>
@@ -109,7 +109,7 @@ public static class HuggingFaceFolder
         }
         var total = tensors.Sum(t => SafeTensorsWriter.DataBytes(t.Item2, options.Dtype));
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = total }, ["weight_map"] = weightMap };
-        File.WriteAllText(Path.Combine(folder, IndexFile), index.ToJsonString(Json));
+        File.WriteAllText(Path.Combine(folder, IndexFile), index.ToJsonString(_json));
         File.Delete(Path.Combine(folder, SingleWeightsFile));
     }
 

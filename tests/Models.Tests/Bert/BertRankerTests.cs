@@ -50,12 +50,18 @@ public sealed class BertRankerTests
         builtIn.eval();
         var names = new Dictionary<string, string>
         {
-            ["self_attn.in_proj_weight"] = "attn.qkv.weight", ["self_attn.in_proj_bias"] = "attn.qkv.bias",
-            ["self_attn.out_proj.weight"] = "attn.proj.weight", ["self_attn.out_proj.bias"] = "attn.proj.bias",
-            ["linear1.weight"] = "ffn_in.weight", ["linear1.bias"] = "ffn_in.bias",
-            ["linear2.weight"] = "ffn_out.weight", ["linear2.bias"] = "ffn_out.bias",
-            ["norm1.weight"] = "attn_norm.weight", ["norm1.bias"] = "attn_norm.bias",
-            ["norm2.weight"] = "ffn_norm.weight", ["norm2.bias"] = "ffn_norm.bias",
+            ["self_attn.in_proj_weight"] = "attn.qkv.weight",
+            ["self_attn.in_proj_bias"] = "attn.qkv.bias",
+            ["self_attn.out_proj.weight"] = "attn.proj.weight",
+            ["self_attn.out_proj.bias"] = "attn.proj.bias",
+            ["linear1.weight"] = "ffn_in.weight",
+            ["linear1.bias"] = "ffn_in.bias",
+            ["linear2.weight"] = "ffn_out.weight",
+            ["linear2.bias"] = "ffn_out.bias",
+            ["norm1.weight"] = "attn_norm.weight",
+            ["norm1.bias"] = "attn_norm.bias",
+            ["norm2.weight"] = "ffn_norm.weight",
+            ["norm2.bias"] = "ffn_norm.bias",
         };
         var theirs = builtIn.state_dict();
         var mine = ours.state_dict();

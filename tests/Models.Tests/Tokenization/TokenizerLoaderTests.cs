@@ -7,7 +7,7 @@ namespace RankDistill.Models.Tests.Tokenization;
 
 public sealed class TokenizerLoaderTests
 {
-    private static readonly string[] Corpus =
+    private static readonly string[] _corpus =
     [
         "cheap flights to paris",
         "Paris travel guide: the best hotels, museums and restaurants in Paris.",
@@ -20,7 +20,7 @@ public sealed class TokenizerLoaderTests
     public void FromFolder_WordPieceVocabulary_BertLayoutWithTokenTypes()
     {
         using var dir = new TempFolder();
-        VocabularyBuilder.WriteWordPiece(Corpus, dir.Path);
+        VocabularyBuilder.WriteWordPiece(_corpus, dir.Path);
         var encoder = TokenizerLoader.FromFolder(dir.Path);
 
         Assert.IsType<BertTokenizer>(encoder.Tokenizer);
@@ -40,18 +40,18 @@ public sealed class TokenizerLoaderTests
     public void Encode_OverBudget_TruncatesDocumentFirstAndKeepsQuery()
     {
         using var dir = new TempFolder();
-        VocabularyBuilder.WriteWordPiece(Corpus, dir.Path);
+        VocabularyBuilder.WriteWordPiece(_corpus, dir.Path);
         var encoder = TokenizerLoader.FromFolder(dir.Path);
         var q = encoder.EncodeText("how to cook pasta");
-        var d = encoder.EncodeText(Corpus[4]);
+        var d = encoder.EncodeText(_corpus[4]);
 
-        var pair = encoder.Encode("how to cook pasta", Corpus[4], maxLength: q.Count + 3 + 2);
+        var pair = encoder.Encode("how to cook pasta", _corpus[4], maxLength: q.Count + 3 + 2);
         Assert.Equal(q.Count + 5, pair.Length);
         Assert.Equal(q, pair.InputIds.Skip(1).Take(q.Count));
         Assert.Equal(d.Take(2), pair.InputIds.Skip(q.Count + 2).Take(2));
 
         // The query gives way only when it alone does not fit, and then the document is empty.
-        var tight = encoder.Encode("how to cook pasta", Corpus[4], maxLength: 5);
+        var tight = encoder.Encode("how to cook pasta", _corpus[4], maxLength: 5);
         Assert.Equal(5, tight.Length);
         Assert.Equal(q.Take(2), tight.InputIds.Skip(1).Take(2));
         Assert.Equal(new[] { 0, 0, 0, 0, 1 }, tight.TokenTypeIds!);
@@ -61,7 +61,7 @@ public sealed class TokenizerLoaderTests
     public void FromFolder_ByteLevelBpe_RoundTripsTextAndEndsWithEndToken()
     {
         using var dir = new TempFolder();
-        VocabularyBuilder.WriteByteLevelBpe(Corpus, dir.Path, vocabularySize: 300);
+        VocabularyBuilder.WriteByteLevelBpe(_corpus, dir.Path, vocabularySize: 300);
         var encoder = TokenizerLoader.FromFolder(dir.Path);
 
         Assert.IsType<BpeTokenizer>(encoder.Tokenizer);
@@ -78,7 +78,7 @@ public sealed class TokenizerLoaderTests
     public void EncodePromptCompletion_Decoder_LabelsOnlyTheCompletion()
     {
         using var dir = new TempFolder();
-        VocabularyBuilder.WriteByteLevelBpe(Corpus, dir.Path, vocabularySize: 300);
+        VocabularyBuilder.WriteByteLevelBpe(_corpus, dir.Path, vocabularySize: 300);
         var encoder = TokenizerLoader.FromFolder(dir.Path);
         var q = encoder.EncodeText("cheap flights");
         var sep = encoder.EncodeText("\n");
