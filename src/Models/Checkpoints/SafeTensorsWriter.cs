@@ -12,6 +12,8 @@ namespace RankDistill.Models.Checkpoints;
 /// </summary>
 public static class SafeTensorsWriter
 {
+    private const int ChunkBytes = 16 << 20;
+
     public static void Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, ScalarType dtype, IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (!BitConverter.IsLittleEndian)
@@ -27,8 +29,14 @@ public static class SafeTensorsWriter
             foreach (var (_, tensor) in tensors)
             {
                 using var scope = NewDisposeScope();
-                var cpu = tensor.detach().to(dtype, CPU).contiguous();
-                stream.Write(cpu.bytes);
+                var flat = tensor.detach().to(dtype, CPU).contiguous().view(-1);
+                // In chunks: a span over a tensor's memory is limited to 2 GB, and an embedding table can be larger.
+                var perChunk = ChunkBytes / SafeTensorEntry.ElementSize(dtype);
+                for (long start = 0; start < flat.numel(); start += perChunk)
+                {
+                    using var chunk = flat.narrow(0, start, Math.Min(perChunk, flat.numel() - start));
+                    stream.Write(chunk.bytes);
+                }
             }
         }
         File.Move(temporary, path, overwrite: true);
