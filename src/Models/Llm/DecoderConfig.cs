@@ -70,6 +70,8 @@ public sealed record DecoderConfig
             throw new NotSupportedException($"config.json: hidden_act '{HiddenAct}' is not supported (silu)");
         if (RopeScaling is { ValueKind: not JsonValueKind.Null })
             throw new NotSupportedException("config.json: rope_scaling is set; only unscaled rotary embeddings are implemented");
+        if (Extra?.TryGetValue("mlp_bias", out var mlpBias) == true && mlpBias.ValueKind == JsonValueKind.True)
+            throw new NotSupportedException("config.json: mlp_bias is set; the MLP is built without biases");
         if (NumAttentionHeads <= 0 || KeyValueHeads <= 0 || NumAttentionHeads % KeyValueHeads != 0)
             throw new ArgumentException($"config.json: num_attention_heads {NumAttentionHeads} must be a positive multiple of num_key_value_heads {KeyValueHeads}");
         if (HeadSize % 2 != 0)
