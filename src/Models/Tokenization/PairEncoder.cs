@@ -59,7 +59,9 @@ public sealed class PairEncoder
     /// <summary>
     /// A continued-pre-training example: the query is the prompt, <paramref name="completion"/> (title and
     /// summary) the target, then the end token. Labels are -100 on the prompt, so only the completion is
-    /// learned. Over budget, the completion is cut first (the end token goes first, as a cut text has no end).
+    /// learned. Labels line up with the input ids (Hugging Face's convention): the loss shifts them, so the
+    /// logits at position i − 1 predict <c>Labels[i]</c>. Over budget, the completion is cut first (the end
+    /// token goes first, as a cut text has no end).
     /// </summary>
     public EncodedSequence EncodePromptCompletion(string query, string completion, int maxLength)
     {
