@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Bert;
 
 /// <summary>word + position + token type, then LayerNorm and dropout.</summary>
-public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "word")]
     private readonly Embedding _word;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Bert;
 
 /// <summary>The stack of <see cref="BertLayer"/>s, sharing one key padding mask.</summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "layers")]
     private readonly ModuleList<BertLayer> _layers;

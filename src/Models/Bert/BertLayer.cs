@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Bert;
 
 /// <summary>Post-norm block as in the original BERT: x = norm(x + attn(x)); x = norm(x + ffn(x)).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
 {
     [ComponentName(Name = "attn")]
     private readonly BertSelfAttention _attn;

@@ -9,7 +9,7 @@ namespace RankDistill.Models.Bert;
 /// HF's query/key/value are its row blocks (see <see cref="BertWeightNames"/>), the same layout as
 /// PyTorch's <c>in_proj_weight</c>.
 /// </summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
+internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
     [ComponentName(Name = "qkv")]
     private readonly Linear _qkv;

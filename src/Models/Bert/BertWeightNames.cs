@@ -6,7 +6,7 @@ namespace RankDistill.Models.Bert;
 /// The one table between Hugging Face BERT tensor names (BertForSequenceClassification) and ours. Our
 /// query/key/value are fused: HF's query is rows [0, C), key [C, 2C), value [2C, 3C).
 /// </summary>
-public static class BertWeightNames
+internal static class BertWeightNames
 {
     public static WeightMap Ranker(BertConfig c, bool usePooler)
     {

@@ -8,7 +8,7 @@ namespace RankDistill.Models.Llm;
 /// Causal grouped-query self-attention. q, k and v come from one fused projection (one matmul instead of
 /// three); the checkpoint's separate q_proj/k_proj/v_proj are row blocks of it (see <see cref="DecoderWeightNames"/>).
 /// </summary>
-public sealed class DecoderAttention : nn.Module<Tensor, Tensor?, Tensor, Tensor, Tensor>
+internal sealed class DecoderAttention : nn.Module<Tensor, Tensor?, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "qkv")]
     private readonly Linear _qkv;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Llm;
 
 /// <summary>Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
-public sealed class DecoderLayer : nn.Module<Tensor, Tensor?, Tensor, Tensor, Tensor>
+internal sealed class DecoderLayer : nn.Module<Tensor, Tensor?, Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "attn_norm")]
     private readonly RmsNorm _attnNorm;

@@ -7,7 +7,7 @@ namespace RankDistill.Models.Llm;
 /// fused, so each HF projection is a block of rows: q rows [0, nh·hs), then k and v (nkv·hs each);
 /// gate rows [0, F), then up.
 /// </summary>
-public static class DecoderWeightNames
+internal static class DecoderWeightNames
 {
     public static WeightMap LanguageModel(DecoderConfig config)
     {

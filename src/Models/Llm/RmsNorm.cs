@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Llm;
 
 /// <summary>Root-mean-square norm (no mean subtraction, no bias), computed in float32 as Hugging Face does.</summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "weight")]
     private readonly Parameter _weight;

@@ -8,7 +8,7 @@ namespace RankDistill.Models.Llm;
 /// two halves (not interleaved pairs), angle_i = position · theta^(−2i/d), and
 /// x' = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁).
 /// </summary>
-public sealed class RotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor Sin)>
+internal sealed class RotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor Sin)>
 {
     // Moved with the module by .to(device); not part of the checkpoint (HF does not save it either).
     [ComponentName(Name = "inv_freq")]

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Llm;
 
 /// <summary>down(silu(gate(x)) · up(x)); gate and up share one fused projection (one matmul instead of two).</summary>
-public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
+internal sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "gate_up")]
     private readonly Linear _gateUp;
