@@ -93,6 +93,9 @@ public static class HuggingFaceFolder
         using var scope = NewDisposeScope();
         var tensors = map.Bindings.Select(b => (b.CheckpointName, Slice(state, b))).ToList();
         var shards = Shard(tensors, options);
+        // Shards of an earlier save under other names would confuse a reader that globs instead of reading the index.
+        foreach (var stale in Directory.EnumerateFiles(folder, "model-*-of-*.safetensors"))
+            File.Delete(stale);
         if (shards.Count == 1)
         {
             SafeTensorsWriter.Write(Path.Combine(folder, SingleWeightsFile), shards[0], options.Dtype);
