@@ -21,7 +21,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var variance = x.pow(2).mean([-1], keepdim: true); // (B, T, 1)
-        return (x * (variance + _eps).rsqrt() * _weight).MoveToOuterDisposeScope();
+        var xf = x.to(float32);                              // no-op in float32; bf16/f16 normalize in float32 like HF
+        var variance = xf.pow(2).mean([-1], keepdim: true);  // (B, T, 1)
+        return (_weight * (xf * (variance + _eps).rsqrt()).to(x.dtype)).MoveToOuterDisposeScope();
     }
 }
