@@ -1,0 +1,50 @@
+using System.Text.Json;
+using RankDistill.Models.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RankDistill.Models.Bert;
+
+/// <summary>Loads and saves BERT rankers as Hugging Face folders (config.json + safetensors), under HF's names.</summary>
+public static class BertCheckpoint
+{
+    /// <summary>
+    /// A ranker from a BertForSequenceClassification folder, or from a pretrained BERT (bert-base-uncased),
+    /// whose classifier then starts fresh (the report lists it as missing). The pooler is used when the
+    /// checkpoint has one.
+    /// </summary>
+    public static (BertRanker Model, WeightLoadReport Report) LoadRanker(string folder, Device? device = null)
+    {
+        var config = HuggingFaceFolder.ReadConfig<BertConfig>(folder);
+        var usePooler = HasPooler(folder);
+        var model = new BertRanker(config, usePooler);
+        if (device is not null)
+            model.to(device);
+        var report = HuggingFaceFolder.LoadWeights(model, BertWeightNames.Ranker(config, usePooler), folder, allowNewHead: true);
+        return (model, report);
+    }
+
+    public static void Save(BertRanker model, string folder, HuggingFaceSaveOptions? options = null)
+    {
+        var extra = new Dictionary<string, JsonElement>(model.Config.Extra ?? [])
+        {
+            ["architectures"] = JsonSerializer.SerializeToElement(new[] { "BertForSequenceClassification" }),
+            // HF infers num_labels = 1 (a regression-style score) from a one-entry label map.
+            ["id2label"] = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["0"] = "LABEL_0" }),
+            ["label2id"] = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["LABEL_0"] = 0 }),
+        };
+        HuggingFaceFolder.WriteConfig(folder, model.Config with { Extra = extra });
+        HuggingFaceFolder.SaveWeights(model, BertWeightNames.Ranker(model.Config, model.UsesPooler), folder, options);
+    }
+
+    private static bool HasPooler(string folder)
+    {
+        foreach (var file in HuggingFaceFolder.WeightFiles(folder))
+        {
+            using var reader = SafeTensorsReader.Open(file);
+            if (reader.Entries.Any(e => e.Name is "bert.pooler.dense.weight" or "pooler.dense.weight"))
+                return true;
+        }
+        return false;
+    }
+}

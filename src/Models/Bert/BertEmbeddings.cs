@@ -1,0 +1,43 @@
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace RankDistill.Models.Bert;
+
+/// <summary>word + position + token type, then LayerNorm and dropout.</summary>
+internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    [ComponentName(Name = "word")]
+    private readonly Embedding _word;
+    [ComponentName(Name = "position")]
+    private readonly Embedding _position;
+    [ComponentName(Name = "token_type")]
+    private readonly Embedding _tokenType;
+    [ComponentName(Name = "norm")]
+    private readonly LayerNorm _norm;
+    [ComponentName(Name = "dropout")]
+    private readonly Dropout _dropout;
+
+    public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
+    {
+        _word = nn.Embedding(config.VocabSize, config.HiddenSize);
+        _position = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
+        _tokenType = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
+        _norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        _dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    /// <param name="inputIds">(B, T) int64.</param>
+    /// <param name="tokenTypeIds">(B, T) int64 segment ids.</param>
+    /// <param name="attentionMask">(B, T) int64, 1 on tokens.</param>
+    /// <returns>(B, T, C).</returns>
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        // Positions count tokens, not slots, so left padding does not shift them (HF uses arange(T), the same for right padding).
+        var positions = (attentionMask.cumsum(1) - 1).clamp_min(0); // (B, T)
+        var x = _word.forward(inputIds) + _position.forward(positions) + _tokenType.forward(tokenTypeIds); // (B, T, C)
+        return _dropout.forward(_norm.forward(x)).MoveToOuterDisposeScope();
+    }
+}

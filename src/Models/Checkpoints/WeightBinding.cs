@@ -1,0 +1,19 @@
+namespace RankDistill.Models.Checkpoints;
+
+/// <summary>
+/// One checkpoint tensor and where it lives in our module: a whole parameter, or a block of rows of a
+/// fused one (q/k/v in one projection, gate/up in one MLP input).
+/// </summary>
+/// <param name="CheckpointName">The Hugging Face name, e.g. <c>model.layers.0.self_attn.q_proj.weight</c>.</param>
+/// <param name="ParameterName">Our state-dict name, e.g. <c>model.layers.0.attn.qkv.weight</c>.</param>
+/// <param name="RowOffset">First row of the block when the parameter is fused.</param>
+/// <param name="Rows">Rows of the block; null for the whole parameter.</param>
+/// <param name="Optional">May be absent from a checkpoint (the parameter keeps its initial value), e.g. a score bias HF does not have.</param>
+/// <param name="Head">Part of a task head that a checkpoint of another task lacks; absent is allowed when loading asks for a new head.</param>
+public sealed record WeightBinding(
+    string CheckpointName,
+    string ParameterName,
+    long RowOffset = 0,
+    long? Rows = null,
+    bool Optional = false,
+    bool Head = false);

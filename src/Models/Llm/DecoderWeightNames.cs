@@ -1,0 +1,55 @@
+using RankDistill.Models.Checkpoints;
+
+namespace RankDistill.Models.Llm;
+
+/// <summary>
+/// The one table between Hugging Face LLaMA/Qwen2 tensor names and ours. Our q/k/v and gate/up are
+/// fused, so each HF projection is a block of rows: q rows [0, nh·hs), then k and v (nkv·hs each);
+/// gate rows [0, F), then up.
+/// </summary>
+internal static class DecoderWeightNames
+{
+    public static WeightMap LanguageModel(DecoderConfig config)
+    {
+        var bindings = Body(config).ToList();
+        var ignored = new List<string> { "score.weight", "score.bias" };
+        if (config.TieWordEmbeddings)
+            ignored.Add("lm_head.weight"); // some tied checkpoints still carry a copy; the embedding is the truth
+        else
+            bindings.Add(new("lm_head.weight", "lm_head.weight", Head: true));
+        return new WeightMap(bindings, "model.", ignored);
+    }
+
+    public static WeightMap Ranker(DecoderConfig config)
+    {
+        var bindings = Body(config).ToList();
+        bindings.Add(new("score.weight", "score.weight", Head: true));
+        bindings.Add(new("score.bias", "score.bias", Optional: true)); // Qwen2ForSequenceClassification has no bias
+        return new WeightMap(bindings, "model.", ["lm_head.weight"]);
+    }
+
+    private static IEnumerable<WeightBinding> Body(DecoderConfig c)
+    {
+        var (q, kv, f) = ((long)c.NumAttentionHeads * c.HeadSize, (long)c.KeyValueHeads * c.HeadSize, (long)c.IntermediateSize);
+        yield return new("model.embed_tokens.weight", "model.embed.weight");
+        for (var i = 0; i < c.NumHiddenLayers; i++)
+        {
+            var (hf, our) = ($"model.layers.{i}.", $"model.layers.{i}.");
+            yield return new(hf + "input_layernorm.weight", our + "attn_norm.weight");
+            foreach (var kind in c.QkvBias ? new[] { "weight", "bias" } : ["weight"])
+            {
+                yield return new($"{hf}self_attn.q_proj.{kind}", $"{our}attn.qkv.{kind}", 0, q);
+                yield return new($"{hf}self_attn.k_proj.{kind}", $"{our}attn.qkv.{kind}", q, kv);
+                yield return new($"{hf}self_attn.v_proj.{kind}", $"{our}attn.qkv.{kind}", q + kv, kv);
+            }
+            yield return new(hf + "self_attn.o_proj.weight", our + "attn.proj.weight");
+            if (c.OutputBias)
+                yield return new(hf + "self_attn.o_proj.bias", our + "attn.proj.bias");
+            yield return new(hf + "post_attention_layernorm.weight", our + "mlp_norm.weight");
+            yield return new(hf + "mlp.gate_proj.weight", our + "mlp.gate_up.weight", 0, f);
+            yield return new(hf + "mlp.up_proj.weight", our + "mlp.gate_up.weight", f, f);
+            yield return new(hf + "mlp.down_proj.weight", our + "mlp.down.weight");
+        }
+        yield return new("model.norm.weight", "model.norm.weight");
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace RankDistill.Models.Tokenization;
+
+/// <summary>
+/// Builds small vocabularies from a demo or test corpus, written in the files Hugging Face folders use,
+/// so <see cref="TokenizerLoader"/> loads them with the same tokenizer classes as a real checkpoint.
+/// </summary>
+public static class VocabularyBuilder
+{
+    /// <summary>BERT's special tokens, first in the vocabulary (so [PAD] is id 0, as models expect).</summary>
+    public static readonly IReadOnlyList<string> WordPieceSpecials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+
+    public const string EndOfText = "<|endoftext|>";
+
+    /// <summary>
+    /// Writes <c>vocab.txt</c> for BERT WordPiece: the special tokens, every character seen (alone and as a
+    /// <c>##</c> continuation, so any word of the corpus spells out without [UNK]), then the most frequent
+    /// lower-cased words up to <paramref name="maxWords"/>.
+    /// </summary>
+    public static void WriteWordPiece(IEnumerable<string> corpus, string folder, int maxWords = 4000)
+    {
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        var chars = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var text in corpus)
+        {
+            foreach (var word in BasicWords(text.ToLowerInvariant()))
+            {
+                words[word] = words.GetValueOrDefault(word) + 1;
+                foreach (var rune in word.EnumerateRunes())
+                    chars.Add(rune.ToString());
+            }
+        }
+        var vocab = new List<string>(WordPieceSpecials);
+        vocab.AddRange(chars);
+        vocab.AddRange(chars.Select(c => "##" + c));
+        var seen = new HashSet<string>(vocab, StringComparer.Ordinal);
+        vocab.AddRange(words.Where(w => w.Key.Length > 1 && !seen.Contains(w.Key))
+            .OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal).Take(maxWords).Select(w => w.Key));
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, "vocab.txt"), vocab);
+        WriteConfig(folder, new JsonObject { ["do_lower_case"] = true, ["tokenizer_class"] = "BertTokenizer" });
+    }
+
+    /// <summary>
+    /// Trains byte-level BPE on the corpus (split with Qwen2's pre-tokenizer pattern) up to
+    /// <paramref name="vocabularySize"/> tokens and writes <c>vocab.json</c> and <c>merges.txt</c>, with
+    /// <c>&lt;|endoftext|&gt;</c> as an added special token in <c>tokenizer_config.json</c>, the way Qwen2 ships it.
+    /// </summary>
+    public static void WriteByteLevelBpe(IEnumerable<string> corpus, string folder, int vocabularySize = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 256);
+        var split = new Regex(TokenizerLoader.Qwen2Pattern);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var text in corpus)
+        {
+            foreach (Match m in split.Matches(text))
+            {
+                var word = ByteLevelAlphabet.Encode(Encoding.UTF8.GetBytes(m.Value));
+                counts[word] = counts.GetValueOrDefault(word) + 1;
+            }
+        }
+        var words = counts.Select(kv => (Symbols: kv.Key.Select(c => c.ToString()).ToList(), Count: kv.Value)).ToList();
+        var vocab = ByteLevelAlphabet.ByteToChar.Select(c => c.ToString()).ToList();
+        var merges = new List<(string Left, string Right)>();
+        while (vocab.Count < vocabularySize && BestPair(words) is { } pair)
+        {
+            merges.Add(pair);
+            vocab.Add(pair.Left + pair.Right);
+            foreach (var (symbols, _) in words)
+                Merge(symbols, pair);
+        }
+        Directory.CreateDirectory(folder);
+        var vocabJson = new JsonObject();
+        for (var i = 0; i < vocab.Count; i++)
+            vocabJson[vocab[i]] = i;
+        File.WriteAllText(Path.Combine(folder, "vocab.json"), vocabJson.ToJsonString());
+        File.WriteAllLines(Path.Combine(folder, "merges.txt"), ["#version: 0.2", .. merges.Select(m => $"{m.Left} {m.Right}")]);
+        WriteConfig(folder, new JsonObject
+        {
+            ["added_tokens_decoder"] = new JsonObject
+            {
+                [vocab.Count.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["content"] = EndOfText, ["special"] = true },
+            },
+            ["eos_token"] = EndOfText,
+            ["pad_token"] = EndOfText,
+            ["tokenizer_class"] = "Qwen2Tokenizer",
+        });
+    }
+
+    /// <summary>BERT's basic split: whitespace, and each punctuation or symbol character on its own.</summary>
+    private static IEnumerable<string> BasicWords(string text)
+    {
+        var word = new StringBuilder();
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c) || char.IsPunctuation(c) || char.IsSymbol(c))
+            {
+                if (word.Length > 0)
+                    yield return word.ToString();
+                word.Clear();
+                if (!char.IsWhiteSpace(c))
+                    yield return c.ToString();
+            }
+            else
+            {
+                word.Append(c);
+            }
+        }
+        if (word.Length > 0)
+            yield return word.ToString();
+    }
+
+    /// <summary>The most frequent adjacent pair, ties broken by order so the result is deterministic.</summary>
+    private static (string Left, string Right)? BestPair(List<(List<string> Symbols, int Count)> words)
+    {
+        var pairs = new Dictionary<(string, string), int>();
+        foreach (var (symbols, count) in words)
+        {
+            for (var i = 0; i + 1 < symbols.Count; i++)
+                pairs[(symbols[i], symbols[i + 1])] = pairs.GetValueOrDefault((symbols[i], symbols[i + 1])) + count;
+        }
+        if (pairs.Count == 0)
+            return null;
+        return pairs.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Item1, StringComparer.Ordinal)
+            .ThenBy(p => p.Key.Item2, StringComparer.Ordinal).First().Key;
+    }
+
+    private static void Merge(List<string> symbols, (string Left, string Right) pair)
+    {
+        for (var i = 0; i + 1 < symbols.Count; i++)
+        {
+            if (symbols[i] == pair.Left && symbols[i + 1] == pair.Right)
+            {
+                symbols[i] = pair.Left + pair.Right;
+                symbols.RemoveAt(i + 1);
+            }
+        }
+    }
+
+    private static void WriteConfig(string folder, JsonObject config) =>
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+}

@@ -1,0 +1,145 @@
+using System.Text;
+using Microsoft.ML.Tokenizers;
+using RankDistill.Models.Tests.Checkpoints;
+using RankDistill.Models.Tokenization;
+
+namespace RankDistill.Models.Tests.Tokenization;
+
+public sealed class TokenizerLoaderTests
+{
+    private static readonly string[] _corpus =
+    [
+        "cheap flights to paris",
+        "Paris travel guide: the best hotels, museums and restaurants in Paris.",
+        "Book cheap flights and hotels; compare prices from 500 airlines.",
+        "how to cook pasta",
+        "Pasta recipes: cook spaghetti in salted boiling water for 9 minutes.",
+    ];
+
+    [Fact]
+    public void FromFolder_WordPieceVocabulary_BertLayoutWithTokenTypes()
+    {
+        using var dir = new TempFolder();
+        VocabularyBuilder.WriteWordPiece(_corpus, dir.Path);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        Assert.IsType<BertTokenizer>(encoder.Tokenizer);
+        var bert = (BertTokenizer)encoder.Tokenizer;
+        var q = encoder.EncodeText("cheap flights");
+        var d = encoder.EncodeText("Paris travel guide");
+        Assert.DoesNotContain(Array.IndexOf(File.ReadAllLines(dir.File("vocab.txt")), "[UNK]"), q.Concat(d));
+        var pair = encoder.Encode("cheap flights", "Paris travel guide", maxLength: 64);
+        int[] expected = [bert.ClassificationTokenId, .. q, bert.SeparatorTokenId, .. d, bert.SeparatorTokenId];
+        Assert.Equal(expected, pair.InputIds);
+        Assert.Equal(Enumerable.Repeat(0, q.Count + 2).Concat(Enumerable.Repeat(1, d.Count + 1)), pair.TokenTypeIds!);
+        Assert.Equal(0, encoder.PadId);
+        Assert.Equal(File.ReadLines(dir.File("vocab.txt")).Count(), encoder.VocabularySize);
+    }
+
+    [Fact]
+    public void Encode_OverBudget_TruncatesDocumentFirstAndKeepsQuery()
+    {
+        using var dir = new TempFolder();
+        VocabularyBuilder.WriteWordPiece(_corpus, dir.Path);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+        var q = encoder.EncodeText("how to cook pasta");
+        var d = encoder.EncodeText(_corpus[4]);
+
+        var pair = encoder.Encode("how to cook pasta", _corpus[4], maxLength: q.Count + 3 + 2);
+        Assert.Equal(q.Count + 5, pair.Length);
+        Assert.Equal(q, pair.InputIds.Skip(1).Take(q.Count));
+        Assert.Equal(d.Take(2), pair.InputIds.Skip(q.Count + 2).Take(2));
+
+        // The query gives way only when it alone does not fit, and then the document is empty.
+        var tight = encoder.Encode("how to cook pasta", _corpus[4], maxLength: 5);
+        Assert.Equal(5, tight.Length);
+        Assert.Equal(q.Take(2), tight.InputIds.Skip(1).Take(2));
+        Assert.Equal(new[] { 0, 0, 0, 0, 1 }, tight.TokenTypeIds!);
+    }
+
+    [Fact]
+    public void FromFolder_ByteLevelBpe_RoundTripsTextAndEndsWithEndToken()
+    {
+        using var dir = new TempFolder();
+        VocabularyBuilder.WriteByteLevelBpe(_corpus, dir.Path, vocabularySize: 300);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        Assert.IsType<BpeTokenizer>(encoder.Tokenizer);
+        var text = "Cheap hotels in Paris — ünïcode too";
+        Assert.Equal(text, encoder.Tokenizer.Decode(encoder.EncodeText(text)));
+        Assert.True(encoder.EncodeText("cheap flights").Count < "cheap flights".Length, "learned merges should shorten the encoding");
+        var pair = encoder.Encode("cheap flights", "Paris travel guide", maxLength: 64);
+        Assert.Equal(300, pair.InputIds[^1]); // <|endoftext|> was added after the 300 learned tokens
+        Assert.Equal(301, encoder.VocabularySize);
+        Assert.Null(pair.TokenTypeIds);
+    }
+
+    [Fact]
+    public void EncodePromptCompletion_Decoder_LabelsOnlyTheCompletion()
+    {
+        using var dir = new TempFolder();
+        VocabularyBuilder.WriteByteLevelBpe(_corpus, dir.Path, vocabularySize: 300);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+        var q = encoder.EncodeText("cheap flights");
+        var sep = encoder.EncodeText("\n");
+        var c = encoder.EncodeText("Book cheap flights");
+
+        var example = encoder.EncodePromptCompletion("cheap flights", "Book cheap flights", maxLength: 64);
+        int[] expected = [.. q, .. sep, .. c, 300];
+        Assert.Equal(expected, example.InputIds);
+        var prompt = q.Count + sep.Count;
+        Assert.All(example.Labels!.Take(prompt), l => Assert.Equal(PairEncoder.IgnoredLabel, l));
+        Assert.Equal(expected.Skip(prompt), example.Labels!.Skip(prompt));
+
+        var cut = encoder.EncodePromptCompletion("cheap flights", "Book cheap flights", maxLength: prompt + 2);
+        Assert.Equal([.. q, .. sep, .. c.Take(2)], cut.InputIds); // the completion (and its end token) gave way
+    }
+
+    [Fact]
+    public void FromFolder_SentencePieceModel_LlamaTokenizerWithBeginAndEndTokens()
+    {
+        using var dir = new TempFolder();
+        string[] pieces = ["▁", "c", "h", "e", "a", "p", "f", "l", "i", "g", "t", "s", "\n", "ch", "ea", "eap", "▁ch", "▁cheap", "fl", "ig", "igh", "ight", "ights", "▁fl", "▁flights"];
+        SentencePieceModelFile.Write(dir.File("tokenizer.model"), pieces);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        Assert.IsType<LlamaTokenizer>(encoder.Tokenizer);
+        var cheap = 3 + Array.IndexOf(pieces, "▁cheap");
+        var flights = 3 + Array.IndexOf(pieces, "▁flights");
+        Assert.Equal(new[] { cheap, flights }, encoder.EncodeText("cheap flights"));
+        var pair = encoder.Encode("cheap", "flights", maxLength: 16);
+        Assert.Equal(1, pair.InputIds[0]);  // <s>
+        Assert.Equal(2, pair.InputIds[^1]); // </s>
+        Assert.Contains(cheap, pair.InputIds);
+        Assert.Contains(flights, pair.InputIds);
+        Assert.Equal(3 + pieces.Length, encoder.VocabularySize);
+    }
+
+    [Fact]
+    public void FromFolder_TiktokenRanks_TiktokenTokenizerWithAddedEndToken()
+    {
+        using var dir = new TempFolder();
+        // Every byte is a token (ranks 0..255), then merges by rank.
+        var ranks = Enumerable.Range(0, 256).Select(b => new[] { (byte)b }).ToList();
+        foreach (var merged in new[] { "ch", "ea", "eap", "cheap", " f", "li", "gh", "ts", " fli", "ght", " flights" })
+            ranks.Add(Encoding.UTF8.GetBytes(merged));
+        File.WriteAllLines(dir.File("tiny.tiktoken"), ranks.Select((bytes, rank) => $"{Convert.ToBase64String(bytes)} {rank}"));
+        File.WriteAllText(dir.File("tokenizer_config.json"), """{"added_tokens_decoder": {"300": {"content": "<|endoftext|>", "special": true}}, "eos_token": "<|endoftext|>"}""");
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        Assert.IsType<TiktokenTokenizer>(encoder.Tokenizer);
+        Assert.Equal(new[] { 256 + 3, 256 + 10 }, encoder.EncodeText("cheap flights")); // "cheap", " flights"
+        Assert.Equal("cheap flights!", encoder.Tokenizer.Decode(encoder.EncodeText("cheap flights!")));
+        Assert.Equal(300, encoder.Encode("cheap", "flights", maxLength: 16).InputIds[^1]);
+        Assert.Equal(301, encoder.VocabularySize);
+    }
+
+    [Fact]
+    public void FromFolder_NoTokenizerFiles_FailsListingWhatItLooksFor()
+    {
+        using var dir = new TempFolder();
+        var error = Assert.Throws<FileNotFoundException>(() => TokenizerLoader.FromFolder(dir.Path));
+        Assert.Contains("vocab.txt", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tokenizer.model", error.Message, StringComparison.Ordinal);
+    }
+}
