@@ -20,7 +20,8 @@ public sealed class Collator(long padTokenId = 0, PaddingSide side = PaddingSide
 
     public Device? Device { get; } = device;
 
-    public TokenBatch Collate(IReadOnlyList<EncodedSequence> sequences)
+    /// <summary>Pads to the batch's longest sequence, or to <paramref name="minLength"/> when that is longer.</summary>
+    public TokenBatch Collate(IReadOnlyList<EncodedSequence> sequences, int minLength = 0)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         if (sequences.Count == 0)
@@ -28,7 +29,7 @@ public sealed class Collator(long padTokenId = 0, PaddingSide side = PaddingSide
         bool hasTypes = Uniform(sequences, s => s.TokenTypeIds is not null, "token type ids");
         bool hasLabels = Uniform(sequences, s => s.Labels is not null, "labels");
 
-        int b = sequences.Count, t = sequences.Max(s => s.Length);
+        int b = sequences.Count, t = Math.Max(minLength, sequences.Max(s => s.Length));
         var ids = new long[b * t];
         var mask = new long[b * t];
         var types = hasTypes ? new long[b * t] : null;

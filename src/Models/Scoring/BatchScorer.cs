@@ -39,11 +39,12 @@ public sealed class BatchScorer(BatchScorerOptions options)
         {
             using var noGrad = no_grad();
             int done = 0;
+            int padTo = Options.Bucketing ? 0 : inputs.Max(s => s.Length);
             foreach (var batch in Plan(inputs))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                using var tokens = collator.Collate(batch.Select(i => inputs[i]).ToArray());
+                using var tokens = collator.Collate(batch.Select(i => inputs[i]).ToArray(), padTo);
                 var batchScores = ranker.Score(tokens).to(ScalarType.Float32).cpu().data<float>().ToArray();
                 if (batchScores.Length != batch.Length)
                     throw new InvalidOperationException($"The ranker returned {batchScores.Length} scores for a batch of {batch.Length}.");

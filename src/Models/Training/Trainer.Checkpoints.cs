@@ -16,7 +16,7 @@ public sealed partial class Trainer<TModel, TExample>
         Directory.CreateDirectory(staging);
         try
         {
-            CheckpointTensors.Save(Path.Combine(staging, WeightsFile), _model.state_dict());
+            CheckpointWeights.Save(Path.Combine(staging, WeightsFile), _model);
             optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
             state.Save(Path.Combine(staging, TrainerState.FileName));
             log.CopyTo(staging);
@@ -60,7 +60,7 @@ public sealed partial class Trainer<TModel, TExample>
             var state = TrainerState.Load(Path.Combine(local, TrainerState.FileName));
             if (state.Seed != _options.Seed)
                 throw new InvalidOperationException($"Checkpoint of step {step} was trained with seed {state.Seed}, this run has seed {_options.Seed}: the data order would differ. Use the same seed or a fresh checkpoint store.");
-            CheckpointTensors.LoadInto(_model, Path.Combine(local, WeightsFile));
+            CheckpointWeights.LoadInto(_model, Path.Combine(local, WeightsFile));
             optimizer.load_state_dict(Path.Combine(local, OptimizerFile));
 
             // The log copy stays in scratch so the caller's log file can be replaced by it; the rest goes.
