@@ -23,6 +23,15 @@ public static class RunLayout
     /// <summary>A trained model as a Hugging Face folder (config.json, model.safetensors, tokenizer files).</summary>
     public static string Model(string runId, string stage) => $"{Root(runId)}/models/{stage}";
 
+    /// <summary>Teacher scores for one shard of candidate lists (JSONL, one list a line).</summary>
+    public static string LabelShard(string runId, int shard) => $"{Root(runId)}/labels/shard-{shard:D5}.jsonl";
+
+    /// <summary>A file PrepareData wrote (see <c>PreparedDataPaths</c>), by its path relative to the run.</summary>
+    public static string Prepared(string runId, string relativePath) => $"{Root(runId)}/{relativePath}";
+
+    /// <summary>Where the models that passed the gates go; the newest is the published one.</summary>
+    public const string Published = "models/published";
+
     public static string ReportJson(string runId) => $"{Root(runId)}/report/report.json";
 
     public static string ReportHtml(string runId) => $"{Root(runId)}/report/report.html";
