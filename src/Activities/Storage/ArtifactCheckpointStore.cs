@@ -51,15 +51,8 @@ public sealed class ArtifactCheckpointStore : ICheckpointStore
         return [.. steps];
     }
 
-    public async Task SaveAsync(long step, string localDirectory, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(localDirectory);
-        var root = Path.GetFullPath(localDirectory);
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .Select(path => ArtifactSetFile.FromFile(Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'), path));
-        await _store.PublishSetAsync(PrefixOf(step), files, cancellationToken);
-    }
+    public Task SaveAsync(long step, string localDirectory, CancellationToken cancellationToken) =>
+        _store.PublishFolderAsync(PrefixOf(step), localDirectory, cancellationToken);
 
     public async Task LoadAsync(long step, string localDirectory, CancellationToken cancellationToken)
     {

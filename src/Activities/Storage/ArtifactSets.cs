@@ -42,6 +42,18 @@ public static class ArtifactSets
         return new ArtifactSet(store, prefix, manifest);
     }
 
+    /// <summary>Publishes every file under <paramref name="localDirectory"/> (a model folder, a checkpoint) as the set at <paramref name="prefix"/>.</summary>
+    public static Task<ArtifactSet> PublishFolderAsync(
+        this IArtifactStore store, string prefix, string localDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(localDirectory);
+        var root = Path.GetFullPath(localDirectory);
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(path => ArtifactSetFile.FromFile(Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'), path));
+        return store.PublishSetAsync(prefix, files, cancellationToken);
+    }
+
     /// <summary>The set at <paramref name="prefix"/>, or null when it has no manifest or an invalid one (absent).</summary>
     public static async Task<ArtifactSet?> OpenSetAsync(
         this IArtifactStore store, string prefix, CancellationToken cancellationToken = default)
