@@ -11,5 +11,9 @@ public static class WorkflowRegistrations
     public static void Register(DurableTaskBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder
+            .AddOrchestrator<DistillationPipeline>()
+            .AddOrchestrator<TeacherLabelingShards>()
+            .AddActivity<WriteRunManifest>();
     }
 }
