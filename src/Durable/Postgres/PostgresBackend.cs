@@ -55,7 +55,7 @@ public sealed partial class PostgresBackend : IDurableBackend
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName))
             builder.ApplicationName = "rankdistill-durable";
-        if (builder.MaxAutoPrepare == 0)
+        if (!Sets(options.ConnectionString, "maxautoprepare"))
             builder.MaxAutoPrepare = 64;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         if (signal is not null && options.Notifications)
@@ -166,6 +166,11 @@ public sealed partial class PostgresBackend : IDurableBackend
             await _listener.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
+
+    /// <summary>Whether the connection string sets <paramref name="key"/> itself (keys compared without spaces or case).</summary>
+    private static bool Sets(string connectionString, string key) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,49}$")]
     private static partial Regex SchemaNamePattern();

@@ -3,9 +3,9 @@ namespace RankDistill.Durable.Postgres;
 /// <summary>Settings of the PostgreSQL task hub, shared by every worker and client process.</summary>
 public sealed class PostgresBackendOptions
 {
-    /// <summary>An Npgsql connection string. When it sets none, this backend adds an application name
+    /// <summary>An Npgsql connection string. Unless it sets them, this backend adds an application name
     /// (<c>rankdistill-durable</c>, so operators can tell its sessions apart) and automatic preparation of
-    /// its statements (<c>Max Auto Prepare=64</c>).</summary>
+    /// its statements (<c>Max Auto Prepare=64</c>: each is parsed and planned once per connection).</summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
