@@ -38,7 +38,7 @@ internal sealed class PostgresListener : IAsyncDisposable
         (_channel, _signal, _logger) = (channel, signal, logger);
     }
 
-    /// <summary>Completes once the first LISTEN is in place (tests wait for it before notifying).</summary>
+    /// <summary>Completes once the first LISTEN is in place and its catch-up wake-up done (tests wait for it).</summary>
     public Task Listening => _listening.Task;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
@@ -58,9 +58,9 @@ internal sealed class PostgresListener : IAsyncDisposable
                 await connection.OpenAsync(stopping);
                 await using (var listen = new NpgsqlCommand($"LISTEN {_channel}", connection))
                     await listen.ExecuteNonQueryAsync(stopping);
-                _listening.TrySetResult();
                 delay = TimeSpan.FromMilliseconds(100);
                 WakeAll();
+                _listening.TrySetResult();
                 while (true)
                     await connection.WaitAsync(stopping);
             }
