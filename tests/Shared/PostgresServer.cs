@@ -35,7 +35,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The data folder's log file, for error messages.</summary>
     public string LogFile => Path.Combine(_folder, "server.log");
 
-    private string DataFolder => Path.Combine(_folder, "data");
+    /// <summary>The cluster's data folder (its postmaster.pid names the server's main process).</summary>
+    public string DataFolder => Path.Combine(_folder, "data");
 
     /// <summary>An Npgsql connection string for <paramref name="database"/> as the trusted superuser.</summary>
     public string ConnectionString(string database, string? applicationName = null) =>

@@ -45,7 +45,7 @@ public sealed partial class PostgresBackend
             items.Sort((a, b) => a.Id.CompareTo(b.Id));
             var started = items.Select(i => onLocked?.Invoke(i)).OfType<OutboundMessage>().ToList();
             if (started.Count > 0)
-                await ExecuteAsync(c, [InsertMessages(started, request.Now)], cancellationToken);
+                await ExecuteAsync(c, MessageCommands(started, request.Now), cancellationToken);
             return items;
         }, cancellationToken);
     }
@@ -65,15 +65,19 @@ public sealed partial class PostgresBackend
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(result);
+        IEnumerable<NpgsqlBatchCommand> Commands()
+        {
+            yield return Command(_sql.FenceActivity, P(item.Id), P(item.LockToken));
+            foreach (var command in MessageCommands([result], result.VisibleAt))
+                yield return command;
+            if (_options.Notifications)
+                yield return Command(_sql.NotifyIfUnlocked, P(_sql.Channel), P(result.InstanceId), P(result.VisibleAt.UtcTicks));
+        }
         try
         {
-            return await WriteAsync("complete-activity", async c =>
+            return await BatchAsync("complete-activity", Commands, async b =>
             {
-                await ExecuteAsync(c, [
-                    Command(_sql.FenceActivity, P(item.Id), P(item.LockToken)),
-                    InsertMessages([result], result.VisibleAt),
-                    .. Notify(Wakeups([result], result.VisibleAt)),
-                ], cancellationToken);
+                await b.ExecuteNonQueryAsync(cancellationToken);
                 return true;
             }, cancellationToken);
         }
@@ -86,14 +90,13 @@ public sealed partial class PostgresBackend
     public Task<bool> AbandonActivityAsync(ActivityWorkItem item, DateTimeOffset visibleAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return WriteAsync("abandon-activity", async c =>
-        {
-            await using var batch = new NpgsqlBatch(c) { BatchCommands = { Command(_sql.AbandonActivity, P(item.Id), P(item.LockToken), P(visibleAt.UtcTicks)) } };
-            foreach (var notify in Notify([PostgresListener.QueuePrefix + item.Queue]))
-                batch.BatchCommands.Add(notify);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            return batch.BatchCommands[0].RecordsAffected == 1;
-        }, cancellationToken);
+        return BatchAsync("abandon-activity", () =>
+            [Command(_sql.AbandonActivity, P(item.Id), P(item.LockToken), P(visibleAt.UtcTicks)), .. Notify([PostgresListener.QueuePrefix + item.Queue])],
+            async b =>
+            {
+                await b.ExecuteNonQueryAsync(cancellationToken);
+                return b.BatchCommands[0].RecordsAffected == 1;
+            }, cancellationToken);
     }
 
     public Task<QueueDepths> GetQueueDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -40,7 +40,7 @@ public sealed partial class PostgresBackend
                 // A concurrent creator committed the id first: judge its instance by the policy.
             }
             var start = new OutboundMessage(id, instance.Start, instance.StartAt);
-            await ExecuteAsync(c, [InsertMessages([start], instance.CreatedAt), .. Notify([PostgresListener.Orchestrations])], cancellationToken);
+            await ExecuteAsync(c, [.. MessageCommands([start], instance.CreatedAt), .. Notify([PostgresListener.Orchestrations])], cancellationToken);
             _histories.Forget(id);
             return 0;
         }, cancellationToken);
@@ -191,16 +191,21 @@ public sealed partial class PostgresBackend
         var now = _time.GetUtcNow();
         return WriteAsync("send", async c =>
         {
-            await using var batch = new NpgsqlBatch(c) { BatchCommands = { InsertMessages([message], now) } };
-            foreach (var notify in Notify(Wakeups([message], now)))
-                batch.BatchCommands.Add(notify);
-            return (int)(await batch.ExecuteScalarAsync(cancellationToken))! == 1;
+            await using var batch = new NpgsqlBatch(c);
+            foreach (var command in (IEnumerable<NpgsqlBatchCommand>)[.. Notify(Wakeups([message], now)), .. MessageCommands([message], now)])
+                batch.BatchCommands.Add(command);
+            return await LastValueAsync(batch, cancellationToken) is 1;
         }, cancellationToken);
     }
 
-    /// <summary>Inserts the messages whose target exists and brings their wake-up times forward (see <see cref="PostgresSql.InsertMessages"/>).</summary>
-    private NpgsqlBatchCommand InsertMessages(IReadOnlyList<OutboundMessage> messages, DateTimeOffset now) =>
-        Command(_sql.InsertMessages,
+    /// <summary>Inserts the messages whose target exists and brings their wake-up times forward, holding the targets of
+    /// waking ones first (see <see cref="PostgresSql.HoldTargets"/>); the last command returns how many went in.</summary>
+    private IEnumerable<NpgsqlBatchCommand> MessageCommands(IReadOnlyList<OutboundMessage> messages, DateTimeOffset now)
+    {
+        var woken = messages.Where(m => m.Wakes).Select(m => m.InstanceId).Distinct(StringComparer.Ordinal).ToArray();
+        if (woken.Length > 0)
+            yield return Command(_sql.HoldTargets, P(woken));
+        yield return Command(_sql.InsertMessages,
             P(messages.Select(m => m.InstanceId).ToArray()),
             P(messages.Select(m => m.Generation).ToArray()),
             P(messages.Select(m => EventType(m.Event)).ToArray()),
@@ -208,6 +213,7 @@ public sealed partial class PostgresBackend
             P(messages.Select(m => m.Wakes).ToArray()),
             P(messages.Select(m => m.VisibleAt.UtcTicks).ToArray()),
             P(now.UtcTicks));
+    }
 
     /// <summary>The orchestration wake-up for waking messages visible by <paramref name="now"/> (later ones are found by polling).</summary>
     private static IEnumerable<string> Wakeups(IEnumerable<OutboundMessage> messages, DateTimeOffset now) =>

@@ -57,47 +57,54 @@ public sealed partial class PostgresBackend
             wakeups.Add(PostgresListener.Cancellations);
         if (u.Status != item.Instance.RuntimeStatus || commit.ReplaceHistory)
             wakeups.Add(PostgresListener.InstanceChanged);
+        IEnumerable<NpgsqlBatchCommand> Commands()
+        {
+            // Held first, as every writer of a next_wake_at does: see PostgresSql.HoldTargets.
+            yield return Command(_sql.LockInstanceRow, P(id));
+            yield return Command(_sql.FenceOrchestration, P(id), P(item.LockToken), P(u.Name), P(u.Status.ToString()), P(u.Generation), P(u.Input),
+                P(u.Output), P(u.CustomStatus), P(u.Failure is null ? null : HistorySerializer.SerializeFailure(u.Failure)),
+                P(u.ParentInstanceId), P(u.UpdatedAt.UtcTicks), P(u.CompletedAt?.UtcTicks), P(commit.ReplaceHistory ? NewEpoch() : null));
+            if (commit.ReplaceHistory)
+                yield return Command(_sql.DeleteHistory, P(id));
+            if (commit.History.Count > 0)
+            {
+                // Fixed sequence numbers after the history the step saw: the primary key refuses a double append.
+                long first = commit.ReplaceHistory ? 0 : item.History.Count;
+                yield return Command(_sql.AppendHistory, P(id), P(first),
+                    P(commit.History.Select(EventType).ToArray()), P(commit.History.Select(HistorySerializer.Serialize).ToArray()));
+            }
+            if (item.Messages.Count > 0)
+                yield return Command(_sql.DeleteMessages, P(item.Messages.Select(m => m.Id).ToArray()));
+            if (commit.CancelPendingTasks)
+                yield return Command(_sql.DeleteTasks, P(id));
+            if (commit.Children.Count > 0)
+                yield return InsertChildren(commit.Children);
+            if (commit.Tasks.Count > 0)
+                yield return InsertTasks(id, commit.Tasks);
+            if (commit.Messages.Count > 0)
+            {
+                foreach (var command in MessageCommands(commit.Messages, u.UpdatedAt))
+                    yield return command;
+            }
+            foreach (var command in Notify(wakeups))
+                yield return command;
+            yield return Command(_sql.RefreshWake, P(id));
+        }
+        object? nextWake;
         try
         {
-            // One batch, one round trip: the fence first, so when it raises nothing after it runs and the
-            // transaction rolls back whole.
-            await WriteAsync("complete-orchestration", async c =>
-            {
-                List<NpgsqlBatchCommand> commands =
-                [
-                    Command(_sql.FenceOrchestration, P(id), P(item.LockToken), P(u.Name), P(u.Status.ToString()), P(u.Generation), P(u.Input),
-                        P(u.Output), P(u.CustomStatus), P(u.Failure is null ? null : HistorySerializer.SerializeFailure(u.Failure)),
-                        P(u.ParentInstanceId), P(u.UpdatedAt.UtcTicks), P(u.CompletedAt?.UtcTicks), P(commit.ReplaceHistory ? NewEpoch() : null)),
-                ];
-                if (commit.ReplaceHistory)
-                    commands.Add(Command(_sql.DeleteHistory, P(id)));
-                if (commit.History.Count > 0)
-                {
-                    // Fixed sequence numbers after the history the step saw: the primary key refuses a double append.
-                    long first = commit.ReplaceHistory ? 0 : item.History.Count;
-                    commands.Add(Command(_sql.AppendHistory, P(id), P(first),
-                        P(commit.History.Select(EventType).ToArray()), P(commit.History.Select(HistorySerializer.Serialize).ToArray())));
-                }
-                if (item.Messages.Count > 0)
-                    commands.Add(Command(_sql.DeleteMessages, P(item.Messages.Select(m => m.Id).ToArray())));
-                if (commit.CancelPendingTasks)
-                    commands.Add(Command(_sql.DeleteTasks, P(id)));
-                if (commit.Children.Count > 0)
-                    commands.Add(InsertChildren(commit.Children));
-                if (commit.Tasks.Count > 0)
-                    commands.Add(InsertTasks(id, commit.Tasks));
-                if (commit.Messages.Count > 0)
-                    commands.Add(InsertMessages(commit.Messages, u.UpdatedAt));
-                commands.Add(Command(_sql.RefreshWake, P(id)));
-                commands.AddRange(Notify(wakeups));
-                await ExecuteAsync(c, commands, cancellationToken);
-                return 0;
-            }, cancellationToken);
+            // One batch, one round trip, one transaction: when the fence raises, nothing after it runs and
+            // nothing before it stays.
+            nextWake = await BatchAsync("complete-orchestration", Commands, b => LastValueAsync(b, cancellationToken), cancellationToken);
         }
         catch (PostgresException e) when (IsLockLost(e))
         {
             throw new LockLostException($"The lock on instance '{id}' was lost; the step was not committed and will run again.", e);
         }
+        // Messages that arrived during the step: this process takes the next step at once (no notification
+        // woke anyone for them while the instance was locked; see PostgresSql.NotifyIfUnlocked).
+        if (nextWake is long wake && wake <= u.UpdatedAt.UtcTicks)
+            _signal?.NotifyOrchestrations();
         if (commit.ReplaceHistory || u.Status.IsTerminal())
             _histories.Forget(id);
     }
@@ -127,15 +134,13 @@ public sealed partial class PostgresBackend
         ArgumentNullException.ThrowIfNull(item);
         try
         {
-            await WriteAsync("abandon-orchestration", async c =>
-            {
-                await ExecuteAsync(c, [
-                    Command(_sql.UnlockOrchestration, P(item.InstanceId), P(item.LockToken)),
-                    Command(_sql.HideMessages, P(item.Messages.Select(m => m.Id).ToArray()), P(visibleAt.UtcTicks)),
-                    Command(_sql.RefreshWake, P(item.InstanceId)),
-                ], cancellationToken);
-                return 0;
-            }, cancellationToken);
+            await BatchAsync("abandon-orchestration", () =>
+            [
+                Command(_sql.LockInstanceRow, P(item.InstanceId)),
+                Command(_sql.UnlockOrchestration, P(item.InstanceId), P(item.LockToken)),
+                Command(_sql.HideMessages, P(item.Messages.Select(m => m.Id).ToArray()), P(visibleAt.UtcTicks)),
+                Command(_sql.RefreshWake, P(item.InstanceId)),
+            ], b => b.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
         }
         catch (PostgresException e) when (IsLockLost(e))
         {

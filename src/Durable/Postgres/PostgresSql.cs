@@ -19,7 +19,8 @@ internal sealed class PostgresSql(string s)
     /// <summary>$1 id.</summary>
     public string SelectInstance { get; } = $"SELECT {InstanceColumns} FROM {s}.instances WHERE instance_id = $1";
 
-    /// <summary>$1 id: the status, with the row locked against concurrent creators and purgers.</summary>
+    /// <summary>$1 id: the status, with the row locked (FOR UPDATE) against concurrent creators, purgers, and senders
+    /// of waking messages (see <see cref="HoldTargets"/>); a step's commit takes it first.</summary>
     public string LockInstanceRow { get; } = $"SELECT status FROM {s}.instances WHERE instance_id = $1 FOR UPDATE";
 
     /// <summary>$1 id, $2 name, $3 now, $4 input, $5 epoch. Inserts nothing when a concurrent creator won.</summary>
@@ -71,9 +72,19 @@ internal sealed class PostgresSql(string s)
         $"SELECT event_type, event, enqueued_at, visible_at, dequeue_count FROM {s}.inbox WHERE instance_id = $1 ORDER BY id";
 
     /// <summary>
+    /// $1 ids: the targets of waking messages, held (KEY SHARE) until the transaction ends, before the messages go
+    /// in. A step's commit locks its instance FOR UPDATE, which waits for these and blocks new ones, so a step's
+    /// <see cref="RefreshWake"/> and a message's wake-up never miss each other; KEY SHARE locks do not conflict
+    /// with one another, so results arriving together never queue behind one another on the instance's row.
+    /// </summary>
+    public string HoldTargets { get; } = $"SELECT 1 FROM {s}.instances WHERE instance_id = ANY($1) ORDER BY instance_id FOR KEY SHARE";
+
+    /// <summary>
     /// $1 target ids, $2 generations, $3 event types, $4 events, $5 wakes, $6 visible at (arrays, one element a
     /// message), $7 now. Inserts the messages whose target exists, in order, and brings their targets' wake-up
-    /// times forward; returns how many were inserted.
+    /// times forward where that moves them (usually it does not: the instance is already due, and its row is
+    /// left alone); returns how many were inserted. Runs after <see cref="HoldTargets"/>, in a later statement,
+    /// so it sees the last step's commit.
     /// </summary>
     public string InsertMessages { get; } = $"""
         WITH m AS (
@@ -86,9 +97,9 @@ internal sealed class PostgresSql(string s)
             ORDER BY m.ord
             RETURNING instance_id, wakes, visible_at),
         woken AS (
-            UPDATE {s}.instances i SET next_wake_at = LEAST(COALESCE(i.next_wake_at, w.at), w.at)
+            UPDATE {s}.instances i SET next_wake_at = w.at
             FROM (SELECT instance_id, MIN(visible_at) AS at FROM ins WHERE wakes GROUP BY instance_id) w
-            WHERE i.instance_id = w.instance_id
+            WHERE i.instance_id = w.instance_id AND (i.next_wake_at IS NULL OR i.next_wake_at > w.at)
             RETURNING 1)
         SELECT COUNT(*)::int FROM ins
         """;
@@ -100,15 +111,15 @@ internal sealed class PostgresSql(string s)
 
     /// <summary>
     /// $1 now, $2 worker, $3 token, $4 locked until. Locks the instance whose waking message is due first
-    /// (skipping rows other workers are locking this moment) and takes its visible messages, raising their
-    /// dequeue counts. One row: the instance columns, its history epoch, then the messages as parallel arrays.
+    /// (skipping rows other workers are locking this moment; NO KEY UPDATE, so messages arriving meanwhile do
+    /// not make it skip) and takes its visible messages, raising their dequeue counts. One row: the instance columns, its history epoch, then the messages as parallel arrays.
     /// </summary>
     public string LockOrchestration { get; } = $"""
         WITH next AS (
             SELECT instance_id FROM {s}.instances
             WHERE next_wake_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
             ORDER BY next_wake_at LIMIT 1
-            FOR UPDATE SKIP LOCKED),
+            FOR NO KEY UPDATE SKIP LOCKED),
         locked AS (
             UPDATE {s}.instances i SET locked_by = $2, lock_token = $3, locked_until = $4
             FROM next WHERE i.instance_id = next.instance_id
@@ -186,9 +197,20 @@ internal sealed class PostgresSql(string s)
         ORDER BY t.ord
         """;
 
-    /// <summary>$1 id: the wake-up time recomputed from the inbox (after messages were consumed or hidden).</summary>
+    /// <summary>$1 id: the wake-up time recomputed from the inbox (after messages were consumed or hidden), returned.</summary>
     public string RefreshWake { get; } =
-        $"UPDATE {s}.instances SET next_wake_at = (SELECT MIN(visible_at) FROM {s}.inbox WHERE instance_id = $1 AND wakes) WHERE instance_id = $1";
+        $"UPDATE {s}.instances SET next_wake_at = (SELECT MIN(visible_at) FROM {s}.inbox WHERE instance_id = $1 AND wakes) WHERE instance_id = $1 RETURNING next_wake_at";
+
+    /// <summary>
+    /// $1 channel, $2 id, $3 now: the orchestration wake-up for a message just sent to the instance, only when no
+    /// live lock holds it. A holder needs none: its own commit finds the message (see <see cref="RefreshWake"/>), and
+    /// waking every process for an instance only one can take is the fan-in's largest waste. Runs after the insert,
+    /// which waited for any commit holding the instance's row, so it sees that commit's unlock.
+    /// </summary>
+    public string NotifyIfUnlocked { get; } = $"""
+        SELECT pg_notify($1, 'o') FROM {s}.instances
+        WHERE instance_id = $2 AND (locked_until IS NULL OR locked_until <= $3) AND next_wake_at <= $3
+        """;
 
     // ---- activities ----
 

@@ -6,18 +6,16 @@ using System.Text;
 namespace RankDistill.Durable.Tests.Postgres;
 
 /// <summary>
-/// A TCP proxy between the backend and the real PostgreSQL server that cuts connections for real, at
-/// a chosen point of the protocol: it reads the client's messages (PostgreSQL's frontend framing: an
-/// untyped start-up packet, then a type byte and a length per message) and, when the SQL of a simple
-/// query or a parse matches an armed fault, closes both sockets either before forwarding it (the server
-/// never sees it, and rolls the open transaction back) or once the server has replied to it (the server
-/// finished it, e.g. committed; the client never learns). The server's bytes are passed through unread.
-/// Connections must not use TLS (<c>SSL Mode=Disable</c>), so the messages are readable.
+/// A TCP proxy between a backend and the real PostgreSQL server that cuts connections for real, at a chosen
+/// point of the protocol. It reads both directions' messages (PostgreSQL's framing: a type byte and a length,
+/// after the client's untyped start-up packet) and, when the SQL of a simple query or of a parse matches an armed fault,
+/// closes both sockets either before forwarding it (the server never sees it or anything after it, so it rolls
+/// the open transaction back) or once the server has finished the exchange it belongs to (up to its Sync, or the
+/// simple query itself) and said so with ReadyForQuery, which the client never receives: the server committed,
+/// the client cannot know. Connections must not use TLS (<see cref="Rewrite"/> turns it off).
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
-    private const int SslRequest = 80877103;
-    private const int GssEncRequest = 80877104;
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _serverPort;
     private readonly CancellationTokenSource _stop = new();
@@ -35,8 +33,9 @@ internal sealed class FaultProxy : IAsyncDisposable
     /// <summary>Faults taken so far (each cuts its connection).</summary>
     public int Cuts => Volatile.Read(ref _cuts);
 
-    /// <summary>COMMITs seen so far, the current one included (a fault's predicate can count on it).</summary>
-    public int Commits => Volatile.Read(ref _commits);
+    /// <summary>Writes seen so far, the current one included: COMMITs, and the fence statements that open the
+    /// worker's one-batch writes (a fault's predicate can count on it).</summary>
+    public int Writes => Volatile.Read(ref _commits);
 
     public static FaultProxy Start(int serverPort)
     {
@@ -46,7 +45,8 @@ internal sealed class FaultProxy : IAsyncDisposable
         return proxy;
     }
 
-    /// <summary>The server's connection string pointed at this proxy, without TLS.</summary>
+    /// <summary>The server's connection string pointed at this proxy: no TLS, and no prepared statements, so every
+    /// statement travels with its SQL and faults can match it.</summary>
     public string Rewrite(string connectionString, string applicationName) =>
         new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
         {
@@ -54,20 +54,22 @@ internal sealed class FaultProxy : IAsyncDisposable
             SslMode = Npgsql.SslMode.Disable,
             GssEncryptionMode = Npgsql.GssEncryptionMode.Disable,
             ApplicationName = applicationName,
+            MaxAutoPrepare = 0,
         }.ConnectionString;
 
     /// <summary>Cuts the connection of the next message whose SQL satisfies <paramref name="matches"/>: before
-    /// forwarding it, or (<paramref name="afterReply"/>) once the server has answered it.</summary>
+    /// forwarding it, or (<paramref name="afterReply"/>) once the server has finished its exchange.</summary>
     public void Arm(Func<string, bool> matches, bool afterReply)
     {
         lock (_gate)
             _faults.Add(new Fault(matches, afterReply));
     }
 
-    /// <summary>Cuts at the next COMMIT.</summary>
-    public void ArmCommit(bool afterReply) => Arm(IsCommit, afterReply);
+    /// <summary>Cuts at the next write: a COMMIT, or the fence that opens a one-batch write.</summary>
+    public void ArmWrite(bool afterReply) => Arm(IsWrite, afterReply);
 
-    public static bool IsCommit(string sql) => sql.TrimStart().StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase);
+    public static bool IsWrite(string sql) =>
+        sql.TrimStart().StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) || sql.Contains(".lock_lost(", StringComparison.Ordinal);
 
     private async Task AcceptAsync()
     {
@@ -106,35 +108,32 @@ internal sealed class FaultProxy : IAsyncDisposable
     private async Task ForwardClientAsync(NetworkStream client, NetworkStream server, ServerSide serverSide)
     {
         var header = new byte[5];
-        // Start-up: untyped packets (a TLS or GSS request, answered by one byte, then the start-up message).
-        while (true)
-        {
-            await client.ReadExactlyAsync(header.AsMemory(0, 4), _stop.Token);
-            var packet = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
-            header.AsSpan(0, 4).CopyTo(packet);
-            await client.ReadExactlyAsync(packet.AsMemory(4), _stop.Token);
-            var code = BinaryPrimitives.ReadInt32BigEndian(packet.AsSpan(4));
-            await server.WriteAsync(packet, _stop.Token);
-            if (code is not (SslRequest or GssEncRequest))
-                break;
-        }
+        // Start-up: one untyped packet (Rewrite turned off TLS and GSS encryption, whose requests would come first).
+        await client.ReadExactlyAsync(header.AsMemory(0, 4), _stop.Token);
+        var startup = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
+        header.AsSpan(0, 4).CopyTo(startup);
+        await client.ReadExactlyAsync(startup.AsMemory(4), _stop.Token);
+        await server.WriteAsync(startup, _stop.Token);
+        Task? cutWhenReady = null;
         while (true)
         {
             await client.ReadExactlyAsync(header, _stop.Token);
             var message = new byte[1 + BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1))];
             header.CopyTo(message, 0);
             await client.ReadExactlyAsync(message.AsMemory(5), _stop.Token);
-            var fault = Take(Sql(message));
-            if (fault is { AfterReply: false })
-                return;
-            if (fault is { AfterReply: true })
+            if (cutWhenReady is null && Take(Sql(message)) is { } fault)
             {
-                var replied = serverSide.CutAtNextReply();
-                await server.WriteAsync(message, _stop.Token);
-                await replied;
-                return;
+                if (!fault.AfterReply)
+                    return;
+                cutWhenReady = serverSide.SwallowUntilReady();
             }
             await server.WriteAsync(message, _stop.Token);
+            // A simple query or a Sync ends the exchange: the server replies, ends with ReadyForQuery, and is cut.
+            if (cutWhenReady is not null && message[0] is (byte)'Q' or (byte)'S')
+            {
+                await cutWhenReady;
+                return;
+            }
         }
     }
 
@@ -154,7 +153,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         if (sql is null)
             return null;
-        if (IsCommit(sql))
+        if (IsWrite(sql))
             Interlocked.Increment(ref _commits);
         lock (_gate)
         {
@@ -182,33 +181,38 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     private sealed record Fault(Func<string, bool> Matches, bool AfterReply);
 
-    /// <summary>Passes the server's bytes to the client, or, once armed, swallows the next reply and ends.</summary>
+    /// <summary>Passes the server's messages to the client; once told, swallows them until ReadyForQuery, then ends.</summary>
     private sealed class ServerSide(NetworkStream server, NetworkStream client)
     {
-        private TaskCompletionSource? _cut;
+        private TaskCompletionSource? _ready;
 
-        /// <summary>Completes when the server's next bytes arrive (they are not passed on).</summary>
-        public Task CutAtNextReply()
+        /// <summary>From now on nothing reaches the client; completes when the server says ReadyForQuery.</summary>
+        public Task SwallowUntilReady()
         {
-            var cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _cut, cut);
-            return cut.Task;
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _ready, ready);
+            return ready.Task;
         }
 
         public async Task PumpAsync(CancellationToken stopping)
         {
-            var buffer = new byte[16 * 1024];
+            var header = new byte[5];
             while (true)
             {
-                var n = await server.ReadAsync(buffer, stopping);
-                if (n == 0)
-                    return;
-                if (Volatile.Read(ref _cut) is { } cut)
+                await server.ReadExactlyAsync(header, stopping);
+                var message = new byte[1 + BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1))];
+                header.CopyTo(message, 0);
+                await server.ReadExactlyAsync(message.AsMemory(5), stopping);
+                if (Volatile.Read(ref _ready) is { } ready)
                 {
-                    cut.TrySetResult();
-                    return;
+                    if (message[0] == (byte)'Z')
+                    {
+                        ready.TrySetResult();
+                        return;
+                    }
+                    continue;
                 }
-                await client.WriteAsync(buffer.AsMemory(0, n), stopping);
+                await client.WriteAsync(message, stopping);
             }
         }
     }

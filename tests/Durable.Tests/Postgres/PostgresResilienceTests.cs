@@ -11,8 +11,9 @@ namespace RankDistill.Durable.Tests.Postgres;
 
 /// <summary>
 /// Real dropped connections: sessions ended by the server (pg_terminate_backend) and connections cut by a
-/// proxy at COMMIT, before the server sees it or after it committed. A completion that could not commit
-/// is redelivered once its lock expires; one that committed but could not say so is never applied twice.
+/// proxy at a write (a COMMIT, or the fenced one-batch write of a completion), before the server sees it or
+/// after it committed. A completion that could not commit is redelivered once its lock expires; one that
+/// committed but could not say so is never applied twice; a transaction cut before committing runs again.
 /// </summary>
 public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -78,11 +79,11 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     }
 
     [Fact]
-    public async Task CompleteActivityAsync_CutAfterCommitReachedServer_ThrowsYetResultStoredOnce()
+    public async Task CompleteActivityAsync_CutAfterServerCommitted_ThrowsYetResultStoredOnce()
     {
         var activity = await LockActivityThroughProxyAsync();
 
-        _proxy.ArmCommit(afterReply: true);
+        _proxy.ArmWrite(afterReply: true);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteActivityAsync(activity, Result(T0), Ct));
 
         Assert.Equal(1, _proxy.Cuts);
@@ -96,11 +97,11 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     }
 
     [Fact]
-    public async Task CompleteActivityAsync_CutBeforeCommitReachedServer_NothingStoredThenRedeliveredOnceLeaseExpires()
+    public async Task CompleteActivityAsync_CutBeforeServerSawIt_NothingStoredThenRedeliveredOnceLeaseExpires()
     {
         var activity = await LockActivityThroughProxyAsync();
 
-        _proxy.ArmCommit(afterReply: false);
+        _proxy.ArmWrite(afterReply: false);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteActivityAsync(activity, Result(T0), Ct));
         await WaitForRollbackAsync();
 
@@ -117,12 +118,12 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     }
 
     [Fact]
-    public async Task CompleteOrchestrationAsync_CutAfterCommitReachedServer_StepStoredOnceAndARetryIsFenced()
+    public async Task CompleteOrchestrationAsync_CutAfterServerCommitted_StepStoredOnceAndARetryIsFenced()
     {
         await CreateAsync(_direct, "a");
         var step = (await _proxied.LockNextOrchestrationAsync(Lock(T0), Ct))!;
 
-        _proxy.ArmCommit(afterReply: true);
+        _proxy.ArmWrite(afterReply: true);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct));
 
         Assert.Equal(1, _proxy.Cuts);
@@ -134,12 +135,12 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     }
 
     [Fact]
-    public async Task CompleteOrchestrationAsync_CutBeforeCommitReachedServer_NothingStoredThenRedeliveredOnceLockExpires()
+    public async Task CompleteOrchestrationAsync_CutBeforeServerCommitted_NothingStoredThenRedeliveredOnceLockExpires()
     {
         await CreateAsync(_direct, "a");
         var step = (await _proxied.LockNextOrchestrationAsync(Lock(T0), Ct))!;
 
-        _proxy.ArmCommit(afterReply: false);
+        _proxy.ArmWrite(afterReply: false);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct));
         await WaitForRollbackAsync();
 
@@ -154,22 +155,19 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     }
 
     [Fact]
-    public async Task CompleteOrchestrationAsync_CutInsideTheTransaction_RetriedWithoutTheCallerNoticing()
+    public async Task CreateInstanceAsync_CutInsideTheTransaction_RetriedWithoutTheCallerNoticing()
     {
-        await CreateAsync(_direct, "a");
-        var step = (await _proxied.LockNextOrchestrationAsync(Lock(T0), Ct))!;
-
-        // The step's fence statement never reaches the server; the transaction is rolled back and run again.
-        _proxy.Arm(sql => sql.Contains("lock_lost('instance '", StringComparison.Ordinal), afterReply: false);
-        await _proxied.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct);
+        // The insert never reaches the server: the transaction, not yet committing, is rolled back and run again.
+        _proxy.Arm(sql => sql.Contains(".instances (instance_id, name, status", StringComparison.Ordinal), afterReply: false);
+        await CreateAsync(_proxied, "a");
 
         Assert.Equal(1, _proxy.Cuts);
-        Assert.Equal(2, (await _direct.GetHistoryAsync("a", Ct)).Count);
-        Assert.Single(await _direct.GetPendingWorkAsync("a", Ct), w => w.Kind == PendingWorkKind.Activity);
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await _direct.GetInstanceAsync("a", Ct))!.RuntimeStatus);
+        Assert.Single(await _direct.GetPendingWorkAsync("a", Ct));
     }
 
     [Fact]
-    public async Task Worker_CommitsCutBeforeAndAfterReachingServer_FanOutCompletesWithEachActivityOnceInHistory()
+    public async Task Worker_WritesCutBeforeAndAfterReachingServer_FanOutCompletesWithEachActivityOnceInHistory()
     {
         const int n = 20;
         static void Register(DurableTaskBuilder b) => b
@@ -177,11 +175,11 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
             .AddOrchestrator<int, int>("FanOut", async (ctx, count) =>
                 (await Task.WhenAll(Enumerable.Range(0, count).Select(i => ctx.CallActivityAsync<int>("Double", i)))).Sum());
         await using var client = await PostgresHost.StartAsync(_connectionString, _schema, Register);
-        // The worker reaches the server through the proxy, which cuts four of its commits (whichever operations
+        // The worker reaches the server through the proxy, which cuts four of its writes (whichever operations
         // they belong to): two before the server sees them, two after it committed.
-        var first = _proxy.Commits + 4;
+        var first = _proxy.Writes + 4;
         foreach (var (k, afterReply) in new[] { (first, false), (first + 5, true), (first + 10, false), (first + 15, true) })
-            _proxy.Arm(sql => FaultProxy.IsCommit(sql) && _proxy.Commits >= k, afterReply);
+            _proxy.Arm(sql => FaultProxy.IsWrite(sql) && _proxy.Writes >= k, afterReply);
         await using var worker = await PostgresHost.StartAsync(_proxy.Rewrite(_connectionString, _application), _schema, Register, o =>
         {
             o.ActivityLeaseDuration = TimeSpan.FromSeconds(2);
