@@ -67,9 +67,12 @@ public sealed partial class PostgresBackend
         ArgumentNullException.ThrowIfNull(result);
         IEnumerable<NpgsqlBatchCommand> Commands()
         {
+            // The instance is held before the task is touched, in the order a step's commit takes them (instance,
+            // then its tasks when it cancels them), so the two never deadlock.
+            if (result.Wakes)
+                yield return Command(_sql.HoldTargets, P((string[])[result.InstanceId]));
             yield return Command(_sql.FenceActivity, P(item.Id), P(item.LockToken));
-            foreach (var command in MessageCommands([result], result.VisibleAt))
-                yield return command;
+            yield return InsertMessages([result], result.VisibleAt);
             if (_options.Notifications)
                 yield return Command(_sql.NotifyIfUnlocked, P(_sql.Channel), P(result.InstanceId), P(result.VisibleAt.UtcTicks));
         }

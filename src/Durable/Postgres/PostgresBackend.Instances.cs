@@ -198,14 +198,23 @@ public sealed partial class PostgresBackend
         }, cancellationToken);
     }
 
-    /// <summary>Inserts the messages whose target exists and brings their wake-up times forward, holding the targets of
-    /// waking ones first (see <see cref="PostgresSql.HoldTargets"/>); the last command returns how many went in.</summary>
+    /// <summary>Holds the targets of waking messages (see <see cref="PostgresSql.HoldTargets"/>) and inserts the
+    /// messages; the last command returns how many went in.</summary>
     private IEnumerable<NpgsqlBatchCommand> MessageCommands(IReadOnlyList<OutboundMessage> messages, DateTimeOffset now)
     {
-        var woken = messages.Where(m => m.Wakes).Select(m => m.InstanceId).Distinct(StringComparer.Ordinal).ToArray();
-        if (woken.Length > 0)
+        if (Woken(messages) is { Length: > 0 } woken)
             yield return Command(_sql.HoldTargets, P(woken));
-        yield return Command(_sql.InsertMessages,
+        yield return InsertMessages(messages, now);
+    }
+
+    /// <summary>The targets of waking messages, once each.</summary>
+    private static string[] Woken(IEnumerable<OutboundMessage> messages) =>
+        [.. messages.Where(m => m.Wakes).Select(m => m.InstanceId).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Inserts the messages whose target exists and brings their wake-up times forward (the caller holds the
+    /// targets of waking ones); returns how many went in.</summary>
+    private NpgsqlBatchCommand InsertMessages(IReadOnlyList<OutboundMessage> messages, DateTimeOffset now) =>
+        Command(_sql.InsertMessages,
             P(messages.Select(m => m.InstanceId).ToArray()),
             P(messages.Select(m => m.Generation).ToArray()),
             P(messages.Select(m => EventType(m.Event)).ToArray()),
@@ -213,7 +222,6 @@ public sealed partial class PostgresBackend
             P(messages.Select(m => m.Wakes).ToArray()),
             P(messages.Select(m => m.VisibleAt.UtcTicks).ToArray()),
             P(now.UtcTicks));
-    }
 
     /// <summary>The orchestration wake-up for waking messages visible by <paramref name="now"/> (later ones are found by polling).</summary>
     private static IEnumerable<string> Wakeups(IEnumerable<OutboundMessage> messages, DateTimeOffset now) =>

@@ -59,8 +59,7 @@ public sealed partial class PostgresBackend
             wakeups.Add(PostgresListener.InstanceChanged);
         IEnumerable<NpgsqlBatchCommand> Commands()
         {
-            // Held first, as every writer of a next_wake_at does: see PostgresSql.HoldTargets.
-            yield return Command(_sql.LockInstanceRow, P(id));
+            yield return Command(_sql.LockForStep, P((string[])[id, .. Woken(commit.Messages)]));
             yield return Command(_sql.FenceOrchestration, P(id), P(item.LockToken), P(u.Name), P(u.Status.ToString()), P(u.Generation), P(u.Input),
                 P(u.Output), P(u.CustomStatus), P(u.Failure is null ? null : HistorySerializer.SerializeFailure(u.Failure)),
                 P(u.ParentInstanceId), P(u.UpdatedAt.UtcTicks), P(u.CompletedAt?.UtcTicks), P(commit.ReplaceHistory ? NewEpoch() : null));
@@ -82,10 +81,7 @@ public sealed partial class PostgresBackend
             if (commit.Tasks.Count > 0)
                 yield return InsertTasks(id, commit.Tasks);
             if (commit.Messages.Count > 0)
-            {
-                foreach (var command in MessageCommands(commit.Messages, u.UpdatedAt))
-                    yield return command;
-            }
+                yield return InsertMessages(commit.Messages, u.UpdatedAt);
             foreach (var command in Notify(wakeups))
                 yield return command;
             yield return Command(_sql.RefreshWake, P(id));

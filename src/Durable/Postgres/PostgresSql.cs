@@ -20,7 +20,7 @@ internal sealed class PostgresSql(string s)
     public string SelectInstance { get; } = $"SELECT {InstanceColumns} FROM {s}.instances WHERE instance_id = $1";
 
     /// <summary>$1 id: the status, with the row locked (FOR UPDATE) against concurrent creators, purgers, and senders
-    /// of waking messages (see <see cref="HoldTargets"/>); a step's commit takes it first.</summary>
+    /// of waking messages (see <see cref="HoldTargets"/>).</summary>
     public string LockInstanceRow { get; } = $"SELECT status FROM {s}.instances WHERE instance_id = $1 FOR UPDATE";
 
     /// <summary>$1 id, $2 name, $3 now, $4 input, $5 epoch. Inserts nothing when a concurrent creator won.</summary>
@@ -158,6 +158,11 @@ internal sealed class PostgresSql(string s)
             RETURNING 1)
         SELECT CASE WHEN EXISTS (SELECT 1 FROM f) THEN 1 ELSE {s}.lock_lost('instance ' || $1) END
         """;
+
+    /// <summary>$1 ids: a step's instance and the targets of its waking messages, locked FOR UPDATE in one order (by
+    /// id), so two steps messaging each other's instances never deadlock, and held against senders of waking
+    /// messages (see <see cref="HoldTargets"/>). The first statement of a step's commit.</summary>
+    public string LockForStep { get; } = $"SELECT 1 FROM {s}.instances WHERE instance_id = ANY($1) ORDER BY instance_id FOR UPDATE";
 
     /// <summary>$1 id.</summary>
     public string DeleteHistory { get; } = $"DELETE FROM {s}.history WHERE instance_id = $1";
