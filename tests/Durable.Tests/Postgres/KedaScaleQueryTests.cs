@@ -11,7 +11,7 @@ namespace RankDistill.Durable.Tests.Postgres;
 /// against a real hub in the default schema: it must count the gpu queue's outstanding items, queued or leased.</summary>
 public sealed partial class KedaScaleQueryTests(PostgresFixture postgres)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _t0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,22 +22,22 @@ public sealed partial class KedaScaleQueryTests(PostgresFixture postgres)
         var connectionString = await postgres.DatabaseAsync("keda");
         await using var backend = new PostgresBackend(new PostgresBackendOptions { ConnectionString = connectionString });
         await backend.InitializeAsync(Ct);
-        await backend.CreateInstanceAsync(new NewInstance("run", "Pipeline", null, new ExecutionStarted("Pipeline", null, 0) { Timestamp = T0 }, T0, T0),
+        await backend.CreateInstanceAsync(new NewInstance("run", "Pipeline", null, new ExecutionStarted("Pipeline", null, 0) { Timestamp = _t0 }, _t0, _t0),
             InstanceIdReusePolicy.AllowWhenTerminal, Ct);
-        var step = (await backend.LockNextOrchestrationAsync(new LockRequest("w", T0, T0.AddMinutes(1)), Ct))!;
+        var step = (await backend.LockNextOrchestrationAsync(new LockRequest("w", _t0, _t0.AddMinutes(1)), Ct))!;
         await backend.CompleteOrchestrationAsync(step, new OrchestrationCommit
         {
             History = [step.Messages[0].Event],
-            Instance = new InstanceUpdate("Pipeline", OrchestrationRuntimeStatus.Running, 1, null, null, null, null, null, T0, null),
-            Tasks = [.. new[] { "gpu", "gpu", "gpu", "gpu", "default", "default" }.Select((q, i) => new NewActivityTask(i, "Train", q, null, 1, 1, null, null, T0))],
+            Instance = new InstanceUpdate("Pipeline", OrchestrationRuntimeStatus.Running, 1, null, null, null, null, null, _t0, null),
+            Tasks = [.. new[] { "gpu", "gpu", "gpu", "gpu", "default", "default" }.Select((q, i) => new NewActivityTask(i, "Train", q, null, 1, 1, null, null, _t0))],
         }, Ct);
         Assert.Equal(4L, await Pg.ScalarAsync<long>(connectionString, query));
 
         // Two leased (one of them then done), two still queued: three outstanding.
-        var leased = await backend.LockNextActivitiesAsync("gpu", new LockRequest("gpu-1", T0, T0.AddMinutes(5)), 2, null, Ct);
+        var leased = await backend.LockNextActivitiesAsync("gpu", new LockRequest("gpu-1", _t0, _t0.AddMinutes(5)), 2, null, Ct);
         Assert.Equal(2, leased.Count);
         Assert.Equal(4L, await Pg.ScalarAsync<long>(connectionString, query));
-        Assert.True(await backend.CompleteActivityAsync(leased[0], new OutboundMessage("run", new TaskCompleted(leased[0].TaskId, "1"), T0, 1), Ct));
+        Assert.True(await backend.CompleteActivityAsync(leased[0], new OutboundMessage("run", new TaskCompleted(leased[0].TaskId, "1"), _t0, 1), Ct));
 
         Assert.Equal(3L, await Pg.ScalarAsync<long>(connectionString, query));
     }

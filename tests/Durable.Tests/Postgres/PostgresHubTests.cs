@@ -12,7 +12,7 @@ namespace RankDistill.Durable.Tests.Postgres;
 /// history append, and notifications between processes.</summary>
 public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _t0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(10);
     private readonly string _schema = Pg.NewSchema();
     private string _connectionString = "";
@@ -85,7 +85,7 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
         // Without SKIP LOCKED this would wait for the other transaction, and the deadline would cancel it.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(_deadline);
-        var taken = await backend.LockNextActivitiesAsync("default", Lock(T0), 2, null, deadline.Token);
+        var taken = await backend.LockNextActivitiesAsync("default", Lock(_t0), 2, null, deadline.Token);
 
         Assert.Equal([1], taken.Select(t => t.TaskId));
     }
@@ -95,8 +95,8 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await using var backend = NewBackend();
         await backend.InitializeAsync(Ct);
-        await CreateAsync(backend, "first", T0);
-        await CreateAsync(backend, "second", T0.AddSeconds(1));
+        await CreateAsync(backend, "first", _t0);
+        await CreateAsync(backend, "second", _t0.AddSeconds(1));
         await using var other = new NpgsqlConnection(_connectionString);
         await other.OpenAsync(Ct);
         await using var transaction = await other.BeginTransactionAsync(Ct);
@@ -105,7 +105,7 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(_deadline);
-        var item = await backend.LockNextOrchestrationAsync(Lock(T0.AddSeconds(2)), deadline.Token);
+        var item = await backend.LockNextOrchestrationAsync(Lock(_t0.AddSeconds(2)), deadline.Token);
 
         Assert.Equal("second", item?.InstanceId);
     }
@@ -115,8 +115,8 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await using var backend = NewBackend();
         await backend.InitializeAsync(Ct);
-        await CreateAsync(backend, "a", T0);
-        var item = (await backend.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        await CreateAsync(backend, "a", _t0);
+        var item = (await backend.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
         // As if the same step had been appended already: the fixed sequence numbers collide.
         await Pg.ExecuteAsync(_connectionString, $"INSERT INTO {_schema}.history VALUES ('a', 1, 'OrchestratorStarted', '{{}}')");
 
@@ -124,7 +124,7 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(PostgresErrorCodes.UniqueViolation, e.SqlState);
         Assert.Equal(1L, await Pg.ScalarAsync<long>(_connectionString, $"SELECT COUNT(*) FROM {_schema}.history"));
-        Assert.Empty(await backend.LockNextActivitiesAsync("default", Lock(T0), 5, null, Ct));
+        Assert.Empty(await backend.LockNextActivitiesAsync("default", Lock(_t0), 5, null, Ct));
         Assert.Equal("w1", (await backend.GetInstanceAsync("a", Ct))!.LockedBy);
     }
 
@@ -139,21 +139,21 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
         await other.InitializeAsync(Ct);
 
         var orchestrations = signal.ArmOrchestrations();
-        await CreateAsync(other, "a", T0);
+        await CreateAsync(other, "a", _t0);
         await orchestrations.WaitAsync(_deadline, Ct);
 
         var gpu = signal.ArmQueue("gpu");
-        var item = (await other.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        var item = (await other.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
         await other.CompleteOrchestrationAsync(item, Commit(item, tasks: 1, queue: "gpu"), Ct);
         await gpu.WaitAsync(_deadline, Ct);
 
         var results = signal.ArmOrchestrations();
-        var activity = (await other.LockNextActivitiesAsync("gpu", Lock(T0), 1, null, Ct)).Single();
-        Assert.True(await other.CompleteActivityAsync(activity, new OutboundMessage("a", new TaskCompleted(0, "1"), T0, 1), Ct));
+        var activity = (await other.LockNextActivitiesAsync("gpu", Lock(_t0), 1, null, Ct)).Single();
+        Assert.True(await other.CompleteActivityAsync(activity, new OutboundMessage("a", new TaskCompleted(0, "1"), _t0, 1), Ct));
         await results.WaitAsync(_deadline, Ct);
 
         var finished = signal.ArmInstanceChanges();
-        var last = (await other.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        var last = (await other.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
         await other.CompleteOrchestrationAsync(last, Commit(last, tasks: 0, status: OrchestrationRuntimeStatus.Completed), Ct);
         await finished.WaitAsync(_deadline, Ct);
     }
@@ -175,7 +175,7 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
         await reconnected.WaitAsync(_deadline, Ct);
 
         var orchestrations = signal.ArmOrchestrations();
-        await CreateAsync(other, "a", T0);
+        await CreateAsync(other, "a", _t0);
         await orchestrations.WaitAsync(_deadline, Ct);
     }
 
@@ -187,15 +187,15 @@ public sealed class PostgresHubTests(PostgresFixture postgres) : IAsyncLifetime
 
     private static async Task StartWithTasksAsync(IDurableBackend backend, string id, int tasks)
     {
-        await CreateAsync(backend, id, T0);
-        var item = (await backend.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        await CreateAsync(backend, id, _t0);
+        var item = (await backend.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
         await backend.CompleteOrchestrationAsync(item, Commit(item, tasks), Ct);
     }
 
     private static OrchestrationCommit Commit(OrchestrationWorkItem item, int tasks, string queue = "default", OrchestrationRuntimeStatus status = OrchestrationRuntimeStatus.Running) => new()
     {
-        History = [new OrchestratorStarted { Timestamp = T0 }, .. item.Messages.Select(m => m.Event)],
-        Instance = new InstanceUpdate("Orch", status, 1, null, null, null, null, null, T0, status.IsTerminal() ? T0 : null),
-        Tasks = [.. Enumerable.Range(0, tasks).Select(i => new NewActivityTask(i, "Act", queue, null, 1, 1, null, null, T0))],
+        History = [new OrchestratorStarted { Timestamp = _t0 }, .. item.Messages.Select(m => m.Event)],
+        Instance = new InstanceUpdate("Orch", status, 1, null, null, null, null, null, _t0, status.IsTerminal() ? _t0 : null),
+        Tasks = [.. Enumerable.Range(0, tasks).Select(i => new NewActivityTask(i, "Act", queue, null, 1, 1, null, null, _t0))],
     };
 }

@@ -17,7 +17,7 @@ namespace RankDistill.Durable.Tests.Postgres;
 /// </summary>
 public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _t0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan _lease = TimeSpan.FromSeconds(30);
     private readonly string _schema = Pg.NewSchema();
     private readonly string _application = "proxied-" + Guid.NewGuid().ToString("N")[..8];
@@ -66,13 +66,13 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
 
         // Before each call the server ends the pooled session the call would use; each call still succeeds.
         Assert.True(await Pg.TerminateSessionsAsync(_connectionString, application) > 0);
-        var step = (await backend.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        var step = (await backend.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
         Assert.True(await Pg.TerminateSessionsAsync(_connectionString, application) > 0);
         await backend.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct);
         Assert.True(await Pg.TerminateSessionsAsync(_connectionString, application) > 0);
-        var activity = (await backend.LockNextActivitiesAsync("default", Lock(T0), 1, null, Ct)).Single();
+        var activity = (await backend.LockNextActivitiesAsync("default", Lock(_t0), 1, null, Ct)).Single();
         Assert.True(await Pg.TerminateSessionsAsync(_connectionString, application) > 0);
-        Assert.True(await backend.CompleteActivityAsync(activity, Result(T0), Ct));
+        Assert.True(await backend.CompleteActivityAsync(activity, Result(_t0), Ct));
 
         Assert.Equal(2, (await _direct.GetHistoryAsync("a", Ct)).Count);
         Assert.Single(await _direct.GetPendingWorkAsync("a", Ct), w => w.Name == nameof(TaskCompleted));
@@ -84,15 +84,15 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
         var activity = await LockActivityThroughProxyAsync();
 
         _proxy.ArmWrite(afterReply: true);
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteActivityAsync(activity, Result(T0), Ct));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteActivityAsync(activity, Result(_t0), Ct));
 
         Assert.Equal(1, _proxy.Cuts);
         var pending = await _direct.GetPendingWorkAsync("a", Ct);
         Assert.Single(pending, w => w.Name == nameof(TaskCompleted));
         Assert.DoesNotContain(pending, w => w.Kind == PendingWorkKind.Activity);
         // The worker does not know it stored the result; a second try is fenced, and nothing is redelivered.
-        Assert.False(await _proxied.CompleteActivityAsync(activity, Result(T0), Ct));
-        Assert.Empty(await _direct.LockNextActivitiesAsync("default", Lock(T0 + _lease + TimeSpan.FromSeconds(1)), 1, null, Ct));
+        Assert.False(await _proxied.CompleteActivityAsync(activity, Result(_t0), Ct));
+        Assert.Empty(await _direct.LockNextActivitiesAsync("default", Lock(_t0 + _lease + TimeSpan.FromSeconds(1)), 1, null, Ct));
         Assert.Single(await _direct.GetPendingWorkAsync("a", Ct), w => w.Name == nameof(TaskCompleted));
     }
 
@@ -102,18 +102,18 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
         var activity = await LockActivityThroughProxyAsync();
 
         _proxy.ArmWrite(afterReply: false);
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteActivityAsync(activity, Result(T0), Ct));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteActivityAsync(activity, Result(_t0), Ct));
         await WaitForRollbackAsync();
 
         Assert.Equal(1, _proxy.Cuts);
         var pending = await _direct.GetPendingWorkAsync("a", Ct);
         Assert.DoesNotContain(pending, w => w.Name == nameof(TaskCompleted));
         Assert.True(Assert.Single(pending, w => w.Kind == PendingWorkKind.Activity).IsLocked);
-        Assert.Empty(await _direct.LockNextActivitiesAsync("default", Lock(T0 + TimeSpan.FromSeconds(10)), 1, null, Ct));
+        Assert.Empty(await _direct.LockNextActivitiesAsync("default", Lock(_t0 + TimeSpan.FromSeconds(10)), 1, null, Ct));
 
-        var again = (await _direct.LockNextActivitiesAsync("default", Lock(T0 + _lease + TimeSpan.FromSeconds(1)), 1, null, Ct)).Single();
+        var again = (await _direct.LockNextActivitiesAsync("default", Lock(_t0 + _lease + TimeSpan.FromSeconds(1)), 1, null, Ct)).Single();
         Assert.Equal(2, again.DispatchCount);
-        Assert.True(await _direct.CompleteActivityAsync(again, Result(T0), Ct));
+        Assert.True(await _direct.CompleteActivityAsync(again, Result(_t0), Ct));
         Assert.Single(await _direct.GetPendingWorkAsync("a", Ct), w => w.Name == nameof(TaskCompleted));
     }
 
@@ -121,7 +121,7 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     public async Task CompleteOrchestrationAsync_CutAfterServerCommitted_StepStoredOnceAndARetryIsFenced()
     {
         await CreateAsync(_direct, "a");
-        var step = (await _proxied.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        var step = (await _proxied.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
 
         _proxy.ArmWrite(afterReply: true);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct));
@@ -129,7 +129,7 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal(1, _proxy.Cuts);
         Assert.Equal(2, (await _direct.GetHistoryAsync("a", Ct)).Count);
         await Assert.ThrowsAsync<LockLostException>(() => _proxied.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct));
-        Assert.Null(await _direct.LockNextOrchestrationAsync(Lock(T0 + _lease + TimeSpan.FromSeconds(1)), Ct));
+        Assert.Null(await _direct.LockNextOrchestrationAsync(Lock(_t0 + _lease + TimeSpan.FromSeconds(1)), Ct));
         Assert.Equal(2, (await _direct.GetHistoryAsync("a", Ct)).Count);
         Assert.Single(await _direct.GetPendingWorkAsync("a", Ct), w => w.Kind == PendingWorkKind.Activity);
     }
@@ -138,7 +138,7 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     public async Task CompleteOrchestrationAsync_CutBeforeServerCommitted_NothingStoredThenRedeliveredOnceLockExpires()
     {
         await CreateAsync(_direct, "a");
-        var step = (await _proxied.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        var step = (await _proxied.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
 
         _proxy.ArmWrite(afterReply: false);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => _proxied.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct));
@@ -146,8 +146,8 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
 
         Assert.Equal(1, _proxy.Cuts);
         Assert.Empty(await _direct.GetHistoryAsync("a", Ct));
-        Assert.Null(await _direct.LockNextOrchestrationAsync(Lock(T0 + TimeSpan.FromSeconds(10)), Ct));
-        var again = (await _direct.LockNextOrchestrationAsync(Lock(T0 + _lease + TimeSpan.FromSeconds(1)), Ct))!;
+        Assert.Null(await _direct.LockNextOrchestrationAsync(Lock(_t0 + TimeSpan.FromSeconds(10)), Ct));
+        var again = (await _direct.LockNextOrchestrationAsync(Lock(_t0 + _lease + TimeSpan.FromSeconds(1)), Ct))!;
         Assert.Equal(2, Assert.Single(again.Messages).DequeueCount);
         await _direct.CompleteOrchestrationAsync(again, Step(again, withTask: true), Ct);
         Assert.Equal(2, (await _direct.GetHistoryAsync("a", Ct)).Count);
@@ -201,9 +201,9 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     private async Task<ActivityWorkItem> LockActivityThroughProxyAsync()
     {
         await CreateAsync(_direct, "a");
-        var step = (await _direct.LockNextOrchestrationAsync(Lock(T0), Ct))!;
+        var step = (await _direct.LockNextOrchestrationAsync(Lock(_t0), Ct))!;
         await _direct.CompleteOrchestrationAsync(step, Step(step, withTask: true), Ct);
-        return (await _proxied.LockNextActivitiesAsync("default", Lock(T0), 1, null, Ct)).Single();
+        return (await _proxied.LockNextActivitiesAsync("default", Lock(_t0), 1, null, Ct)).Single();
     }
 
     /// <summary>The server ends a session whose client vanished (rolling back its transaction) on its own time:
@@ -216,14 +216,14 @@ public sealed class PostgresResilienceTests(PostgresFixture postgres) : IAsyncLi
     private static LockRequest Lock(DateTimeOffset now) => new("w1", now, now + _lease);
 
     private static Task CreateAsync(IDurableBackend backend, string id) =>
-        backend.CreateInstanceAsync(new NewInstance(id, "Orch", null, new ExecutionStarted("Orch", null, 0) { Timestamp = T0 }, T0, T0),
+        backend.CreateInstanceAsync(new NewInstance(id, "Orch", null, new ExecutionStarted("Orch", null, 0) { Timestamp = _t0 }, _t0, _t0),
             InstanceIdReusePolicy.AllowWhenTerminal, Ct);
 
     private static OrchestrationCommit Step(OrchestrationWorkItem item, bool withTask) => new()
     {
-        History = [new OrchestratorStarted { Timestamp = T0 }, item.Messages[0].Event],
-        Instance = new InstanceUpdate("Orch", OrchestrationRuntimeStatus.Running, 1, null, null, null, null, null, T0, null),
-        Tasks = withTask ? [new NewActivityTask(0, "Act", "default", null, 1, 1, null, null, T0)] : [],
+        History = [new OrchestratorStarted { Timestamp = _t0 }, item.Messages[0].Event],
+        Instance = new InstanceUpdate("Orch", OrchestrationRuntimeStatus.Running, 1, null, null, null, null, null, _t0, null),
+        Tasks = withTask ? [new NewActivityTask(0, "Act", "default", null, 1, 1, null, null, _t0)] : [],
     };
 
     private static OutboundMessage Result(DateTimeOffset at) => new("a", new TaskCompleted(0, "\"ok\"") { Timestamp = at }, at, 1);
