@@ -12,11 +12,14 @@ namespace RankDistill.Durable.Postgres;
 /// <summary>
 /// The task hub on PostgreSQL, for several worker processes on several machines. Workers lock work
 /// with <c>FOR UPDATE SKIP LOCKED</c> (no two take the same item, none waits for another) and keep it
-/// by a lock token with an expiry; every completion is one transaction whose first statement checks the
-/// token (the fence). A dropped connection is retried while the transaction has not reached COMMIT; a
-/// failure during COMMIT is left to the engine, which sees the item again after its lock expires, and
-/// the fence (with history at fixed sequence numbers) keeps it from being applied twice. Each process
-/// LISTENs for the hub's notifications, so idle workers wake at once when another process enqueues work.
+/// by a lock token with an expiry; every completion is one transaction, sent as one batch (one round trip),
+/// whose statements check the token first (the fence). A dropped connection is retried while the write has
+/// certainly not committed (it never left, or the server rolled it back); a connection lost while a write
+/// was committing leaves its outcome unknown, which is thrown to the engine: it sees the item again once its
+/// lock expires, and the fence (with history at fixed sequence numbers) keeps it from being applied twice.
+/// Each process LISTENs for the hub's notifications, so idle workers wake at once when another process
+/// enqueues work. Row locks are taken in one order (see <see cref="PostgresSql.HoldTargets"/>) and held only
+/// while the server runs a batch, so concurrent results never queue behind one another.
 /// </summary>
 public sealed partial class PostgresBackend : IDurableBackend
 {
@@ -71,8 +74,8 @@ public sealed partial class PostgresBackend : IDurableBackend
     /// <summary>The schema holding this hub's tables.</summary>
     public string SchemaName => _options.SchemaName;
 
-    /// <summary>Called with the operation's name just before a write transaction commits. Crash tests
-    /// set it to kill the process at that point; null otherwise.</summary>
+    /// <summary>Called with the operation's name just before a write commits (a one-batch write: before it is
+    /// sent). Crash tests set it to kill the process at that point; null otherwise.</summary>
     internal Action<string>? BeforeCommit { get; set; }
 
     /// <summary>Completes when this process listens for notifications (never when it does not listen).</summary>

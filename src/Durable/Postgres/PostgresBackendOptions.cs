@@ -25,10 +25,10 @@ public sealed class PostgresBackendOptions
     public bool Notifications { get; set; } = true;
 
     /// <summary>
-    /// Attempts of an operation whose connection failed or whose transaction the server rolled back
-    /// (deadlock, serialization failure, server restart) before it committed. A failure while committing
-    /// is never retried here: its outcome is unknown, and the engine's redelivery after the lock expires
-    /// handles it (fencing keeps it from being applied twice).
+    /// Attempts of an operation whose connection failed before it could commit, or whose transaction the
+    /// server rolled back (deadlock, serialization failure, session ended by a restart). A connection lost
+    /// while a write was committing is not retried here: its outcome is unknown, and the engine's redelivery
+    /// after the lock expires handles it (fencing keeps it from being applied twice).
     /// </summary>
     public int MaxAttempts { get; set; } = 5;
 
