@@ -32,8 +32,6 @@ public static class DashboardEndpoints
         api.MapInstanceEndpoints();
         api.MapActionEndpoints();
         api.MapRunEndpoints();
-        // Unknown API paths are JSON 404s, never the page.
-        api.Map("/{**rest}", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API endpoint"));
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace RankDistill.Workflows.Dashboard;
@@ -23,8 +24,13 @@ public static class DashboardServiceCollectionExtensions
         services.AddDashboardQueries(configuration);
         services.TryAddSingleton(options);
         services.TryAddSingleton<DashboardAssets>();
-        // Anti-forgery tokens only need to outlive a page, not the process: keys kept in memory, nothing written to disk.
-        services.TryAddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddDataProtection();
+        services.Configure<KeyManagementOptions>(o =>
+        {
+            o.XmlRepository = new MemoryXmlRepository();
+            // Nothing leaves the process, so there is nothing to encrypt at rest.
+            o.XmlEncryptor = new NullXmlEncryptor();
+        });
         services.AddAntiforgery(o =>
         {
             o.HeaderName = "X-XSRF-TOKEN";
