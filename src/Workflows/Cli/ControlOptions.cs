@@ -11,7 +11,7 @@ namespace RankDistill.Workflows.Cli;
 /// </summary>
 internal sealed class ControlOptions
 {
-    public Option<Uri?> Host { get; } = new("--host")
+    public Option<string?> Host { get; } = new("--host")
     {
         Description = "A dashboard to work through (its JSON API), e.g. http://gpu-box:5080; default: the local task hub of the settings.",
         HelpName = "URL",
@@ -54,11 +54,11 @@ internal sealed class ControlOptions
 
     private IPipelineControl? Open(ParseResult parseResult, HostContext host)
     {
-        if (parseResult.GetValue(Host) is { } url)
+        if (parseResult.GetValue(Host) is { } text)
         {
-            if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                host.Error.WriteLine($"--host '{url}' is not an http(s) URL like http://127.0.0.1:5080");
+                host.Error.WriteLine($"--host '{text}' is not an http(s) URL like http://127.0.0.1:5080");
                 return null;
             }
             return new DashboardApiClient(url, parseResult.GetValue(ApiKey) ?? host.Configuration["Dashboard:ApiKey"]);

@@ -70,7 +70,7 @@ internal static class InstancePrinter
 
     private static string Step(InstanceSummary i) => i.CurrentStep is null
         ? ""
-        : i.Progress is { } p ? $"{i.CurrentStep} {p.ToString("P0", CultureInfo.InvariantCulture)}" : i.CurrentStep;
+        : i.Progress is { } p ? $"{i.CurrentStep} {(p * 100).ToString("0", CultureInfo.InvariantCulture)}%" : i.CurrentStep;
 
     private static string Attempts(TimelineStep s) => s.Shards is { } shards
         ? $"{shards.Completed}/{shards.Total} shards"
