@@ -106,8 +106,13 @@ function actions(detail, reload) {
           result = await post(`/api/instances/${enc(id)}/${name}`, a.reason ? { reason: values.reason || null } : undefined);
         }
         toast(`${a.label}: ${result.message}`);
-        if (name === 'purge') location.hash = '#/';
-        else await reload();
+        if (name === 'purge') {
+          location.hash = '#/';
+        } else {
+          // Control actions are queued: show the request now, and the instance's reaction a moment later.
+          await reload();
+          setTimeout(() => reload().catch(() => {}), 1000);
+        }
       } catch (e) {
         toast(`${a.label} failed: ${e.message}`, true);
       }
