@@ -19,41 +19,50 @@ internal static class ActionEndpoints
     {
         var actions = api.MapGroup("/instances/{id}").AddEndpointFilter<AntiforgeryFilter>();
         actions.MapPost("/terminate", (string id, HttpRequest request, InstanceActions a, CancellationToken ct) =>
-            RunAsync(id, async () => await a.TerminateAsync(id, await ReasonAsync(request, ct), ct)));
+            RunAsync(request.HttpContext, id, async () => await a.TerminateAsync(id, await ReasonAsync(request, ct), ct)));
         actions.MapPost("/suspend", (string id, HttpRequest request, InstanceActions a, CancellationToken ct) =>
-            RunAsync(id, async () => await a.SuspendAsync(id, await ReasonAsync(request, ct), ct)));
+            RunAsync(request.HttpContext, id, async () => await a.SuspendAsync(id, await ReasonAsync(request, ct), ct)));
         actions.MapPost("/resume", (string id, HttpRequest request, InstanceActions a, CancellationToken ct) =>
-            RunAsync(id, async () => await a.ResumeAsync(id, await ReasonAsync(request, ct), ct)));
+            RunAsync(request.HttpContext, id, async () => await a.ResumeAsync(id, await ReasonAsync(request, ct), ct)));
         actions.MapPost("/rewind", (string id, HttpRequest request, InstanceActions a, CancellationToken ct) =>
-            RunAsync(id, async () => await a.RewindAsync(id, await ReasonAsync(request, ct), ct)));
-        actions.MapPost("/purge", (string id, InstanceActions a, CancellationToken ct) =>
-            RunAsync(id, () => a.PurgeAsync(id, ct)));
+            RunAsync(request.HttpContext, id, async () => await a.RewindAsync(id, await ReasonAsync(request, ct), ct)));
+        actions.MapPost("/purge", (string id, HttpRequest request, InstanceActions a, CancellationToken ct) =>
+            RunAsync(request.HttpContext, id, () => a.PurgeAsync(id, ct)));
         actions.MapPost("/events/{name}", (string id, string name, HttpRequest request, InstanceActions a, CancellationToken ct) =>
-            RunAsync(id, async () => await a.RaiseEventAsync(id, name, await BodyAsync(request, ct), ct)));
+            RunAsync(request.HttpContext, id, async () => await a.RaiseEventAsync(id, name, await BodyAsync(request, ct), ct)));
     }
 
-    private static async Task<IResult> RunAsync(string id, Func<Task<ActionResult>> action)
+    private static async Task<IResult> RunAsync(HttpContext context, string id, Func<Task<ActionResult>> action)
     {
+        var logger = context.RequestServices.GetRequiredService<ILogger<InstanceActions>>();
+        var path = context.Request.Path.Value ?? "";
+        var name = path.Contains("/events/", StringComparison.Ordinal) ? InstanceActions.RaiseEvent : path[(path.LastIndexOf('/') + 1)..];
+        var remote = context.Connection.RemoteIpAddress?.ToString();
+        IResult result;
         try
         {
-            return Results.Ok(await action());
+            var done = await action();
+            logger.ActionTaken(done.Action, id, remote, done.Message);
+            return Results.Ok(done);
         }
         catch (InstanceNotFoundException)
         {
-            return InstanceEndpoints.NoInstance(id);
+            result = InstanceEndpoints.NoInstance(id);
         }
         catch (InvalidOperationException e)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible now", detail: e.Message);
+            result = Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible now", detail: e.Message);
         }
         catch (FormatException e)
         {
-            return DashboardEndpoints.BadRequest(e.Message);
+            result = DashboardEndpoints.BadRequest(e.Message);
         }
         catch (PayloadTooLargeException e)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: e.Message);
+            result = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: e.Message);
         }
+        logger.ActionTaken(name, id, remote, $"refused ({((IStatusCodeHttpResult)result).StatusCode})");
+        return result;
     }
 
     private static async Task<string?> ReasonAsync(HttpRequest request, CancellationToken cancellationToken) =>
