@@ -20,7 +20,7 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         var list = await _host.GetAsync<InstanceList>("api/instances");
 
         var item = Assert.Single(list.Instances, i => i.InstanceId == fixture.CompletedId);
-        Assert.Equal(PipelineUnderTest.Name, item.Name);
+        Assert.Equal(MimicPipeline.Name, item.Name);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, item.Status);
         Assert.Equal(DashboardHostFixture.CompletedDrop, item.DropId);
         Assert.Equal($"run-{DashboardHostFixture.CompletedDrop}", item.RunId);
@@ -51,14 +51,14 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
 
         var running = await _host.GetAsync<InstanceList>("api/instances?status=Running,Pending&includeSubOrchestrations=false");
         var byPrefix = await _host.GetAsync<InstanceList>("api/instances?prefix=pipeline-drop-f");
-        var byName = await _host.GetAsync<InstanceList>($"api/instances?name={PipelineUnderTest.Name}&includeSubOrchestrations=false");
+        var byName = await _host.GetAsync<InstanceList>($"api/instances?name={MimicPipeline.Name}&includeSubOrchestrations=false");
         var future = await _host.GetAsync<InstanceList>($"api/instances?createdFrom={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}");
         var past = await _host.GetAsync<InstanceList>($"api/instances?createdTo={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}");
 
         Assert.Contains(running.Instances, i => i.InstanceId == held);
         Assert.DoesNotContain(running.Instances, i => i.InstanceId == fixture.CompletedId);
         Assert.Equal([held], byPrefix.Instances.Select(i => i.InstanceId));
-        Assert.All(byName.Instances, i => Assert.Equal(PipelineUnderTest.Name, i.Name));
+        Assert.All(byName.Instances, i => Assert.Equal(MimicPipeline.Name, i.Name));
         Assert.All(byName.Instances, i => Assert.Null(i.ParentInstanceId));
         Assert.Empty(future.Instances);
         Assert.Empty(past.Instances);
@@ -168,7 +168,7 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
     {
         var history = await _host.GetAsync<List<HistoryEntry>>($"api/instances/{fixture.CompletedId}/history");
 
-        Assert.Contains(history.Take(2), h => h.Type == "ExecutionStarted" && h.Name == PipelineUnderTest.Name);
+        Assert.Contains(history.Take(2), h => h.Type == "ExecutionStarted" && h.Name == MimicPipeline.Name);
         Assert.Equal("ExecutionCompleted", history[^1].Type);
         Assert.Equal(Enumerable.Range(0, history.Count), history.Select(h => h.Index));
         var failed = Assert.Single(history, h => h.Type == "TaskFailed");

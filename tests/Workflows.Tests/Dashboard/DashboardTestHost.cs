@@ -18,7 +18,8 @@ namespace RankDistill.Workflows.Tests.Dashboard;
 
 /// <summary>
 /// The real serve host (task hub on a SQLite file, a worker on the default queue, the artifact store, the dashboard)
-/// in this process, on a free loopback port, over a temporary data folder, with <see cref="PipelineUnderTest"/>'s tasks.
+/// in this process, on a free loopback port, over a temporary data folder, with <see cref="MimicPipeline"/>'s tasks
+/// besides the host's own (WorkflowRegistrations).
 /// </summary>
 public sealed class DashboardTestHost : IAsyncDisposable
 {
@@ -63,7 +64,7 @@ public sealed class DashboardTestHost : IAsyncDisposable
         var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
             new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2 });
         builder.Logging.ClearProviders();
-        builder.Services.AddDurableTask(PipelineUnderTest.Register);
+        builder.Services.AddDurableTask(MimicPipeline.Register);
         var app = builder.Build();
         app.MapDashboard();
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -73,10 +74,10 @@ public sealed class DashboardTestHost : IAsyncDisposable
     public HttpClient NewHttpClient() =>
         new(new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Starts <see cref="PipelineUnderTest"/> for <paramref name="dropId"/>; returns its instance id.</summary>
+    /// <summary>Starts <see cref="MimicPipeline"/> for <paramref name="dropId"/> as <c>pipeline-&lt;drop&gt;</c>; returns its instance id.</summary>
     public Task<string> StartPipelineAsync(string dropId, string? holdForEvent = null, string? failMarker = null, string? note = null) =>
-        Client.ScheduleNewOrchestrationInstanceAsync(PipelineUnderTest.Name, PipelineUnderTest.Input(dropId, holdForEvent, failMarker, note),
-            new StartOrchestrationOptions { InstanceId = PipelineUnderTest.InstanceId(dropId) }, TestContext.Current.CancellationToken);
+        Client.ScheduleNewOrchestrationInstanceAsync(MimicPipeline.Name, MimicPipeline.NewInput(dropId, holdForEvent, failMarker, note),
+            new StartOrchestrationOptions { InstanceId = $"pipeline-{dropId}" }, TestContext.Current.CancellationToken);
 
     public async Task<OrchestrationMetadata> WaitForEndAsync(string instanceId)
     {

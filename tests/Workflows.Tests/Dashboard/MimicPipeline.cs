@@ -8,7 +8,8 @@ using RankDistill.Models.Training;
 namespace RankDistill.Workflows.Tests.Dashboard;
 
 /// <summary>
-/// A stand-in with the real pipeline's shape, until DistillationPipeline is merged (see <see cref="PipelineUnderTest"/>):
+/// A test pipeline with the real pipeline's shape (and the browser tests' stand-in for it until DistillationPipeline is
+/// merged, see <see cref="PipelineUnderTest"/>):
 /// custom status <c>{ step, progress, detail }</c> with RunLayout's stage names; a first step that fails once and is
 /// retried after a durable wait; loss.jsonl written at RunLayout.LossLog for cpt, sft and distill; a labelling
 /// sub-orchestration fanning out over shards (one fails once); report.json at RunLayout.ReportJson; output with
@@ -39,6 +40,9 @@ internal static class MimicPipeline
     /// <param name="FailMarker">When this file exists, evaluation fails without retry (a failed instance to rewind once the file is gone).</param>
     /// <param name="Note">Goes into evaluation's failure message: lets a test plant a secret where an exception could carry one.</param>
     public sealed record Input(string RunId, string DropId, string? HoldForEvent = null, string? FailMarker = null, string? Note = null);
+
+    public static Input NewInput(string dropId, string? holdForEvent = null, string? failMarker = null, string? note = null) =>
+        new($"run-{dropId}", dropId, holdForEvent, failMarker, note);
 
     public sealed record Output(string RunId, string DropId, bool Promoted, string Reason, double StudentNdcgAt10, string Model);
 

@@ -62,7 +62,7 @@ public sealed class ServeProcessTests : IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Root"] = _data }).Build();
         await using var services = new ServiceCollection().AddTaskHub(HostSettings.Load(configuration, _data).TaskHub).BuildServiceProvider();
         return await services.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
-            PipelineUnderTest.Name, PipelineUnderTest.Input("drop-serve"),
+            MimicPipeline.Name, MimicPipeline.NewInput("drop-serve"),
             new StartOrchestrationOptions { InstanceId = instanceId, StartAt = DateTimeOffset.UtcNow.AddDays(1) }, TestContext.Current.CancellationToken);
     }
 
