@@ -20,33 +20,21 @@ public sealed class InstanceActions(DurableTaskClient client)
     public const string Purge = "purge";
     public const string RaiseEvent = "raise-event";
 
-    public async Task<ActionResult> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-    {
-        var instance = await RequireAsync(instanceId, Terminate, cancellationToken);
-        await client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
-        return new ActionResult(instanceId, Terminate, instance.RuntimeStatus, "Termination requested: running steps are cancelled and the instance becomes Terminated at its next step.");
-    }
+    public Task<ActionResult> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
+        ControlAsync(instanceId, Terminate, ct => client.TerminateInstanceAsync(instanceId, reason, ct),
+            "Termination requested: running steps are cancelled and the instance becomes Terminated at its next step.", cancellationToken);
 
-    public async Task<ActionResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-    {
-        var instance = await RequireAsync(instanceId, Suspend, cancellationToken);
-        await client.SuspendInstanceAsync(instanceId, reason, cancellationToken);
-        return new ActionResult(instanceId, Suspend, instance.RuntimeStatus, "Suspension requested: results and events are held until it is resumed.");
-    }
+    public Task<ActionResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
+        ControlAsync(instanceId, Suspend, ct => client.SuspendInstanceAsync(instanceId, reason, ct),
+            "Suspension requested: results and events are held until it is resumed.", cancellationToken);
 
-    public async Task<ActionResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-    {
-        var instance = await RequireAsync(instanceId, Resume, cancellationToken);
-        await client.ResumeInstanceAsync(instanceId, reason, cancellationToken);
-        return new ActionResult(instanceId, Resume, instance.RuntimeStatus, "Resume requested: held results and events are delivered.");
-    }
+    public Task<ActionResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
+        ControlAsync(instanceId, Resume, ct => client.ResumeInstanceAsync(instanceId, reason, ct),
+            "Resume requested: held results and events are delivered.", cancellationToken);
 
-    public async Task<ActionResult> RewindAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-    {
-        var instance = await RequireAsync(instanceId, Rewind, cancellationToken);
-        await client.RewindInstanceAsync(instanceId, reason, cancellationToken);
-        return new ActionResult(instanceId, Rewind, instance.RuntimeStatus, "Rewind requested: the failed steps run again and completed ones are kept.");
-    }
+    public Task<ActionResult> RewindAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
+        ControlAsync(instanceId, Rewind, ct => client.RewindInstanceAsync(instanceId, reason, ct),
+            "Rewind requested: the failed steps run again and completed ones are kept.", cancellationToken);
 
     public async Task<ActionResult> PurgeAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -57,12 +45,18 @@ public sealed class InstanceActions(DurableTaskClient client)
     }
 
     /// <summary>Sends event <paramref name="eventName"/> with <paramref name="payload"/> (JSON, or null) to a running or suspended instance.</summary>
-    public async Task<ActionResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken)
+    public Task<ActionResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
-        var instance = await RequireAsync(instanceId, RaiseEvent, cancellationToken);
-        await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
-        return new ActionResult(instanceId, RaiseEvent, instance.RuntimeStatus, $"Event '{eventName}' sent.");
+        return ControlAsync(instanceId, RaiseEvent, ct => client.RaiseEventAsync(instanceId, eventName, payload, ct), $"Event '{eventName}' sent.", cancellationToken);
+    }
+
+    /// <summary>Checks the status allows <paramref name="action"/>, sends it, and reports the status it was sent in.</summary>
+    private async Task<ActionResult> ControlAsync(string instanceId, string action, Func<CancellationToken, Task> send, string message, CancellationToken cancellationToken)
+    {
+        var instance = await RequireAsync(instanceId, action, cancellationToken);
+        await send(cancellationToken);
+        return new ActionResult(instanceId, action, instance.RuntimeStatus, message);
     }
 
     private async Task<OrchestrationMetadata> RequireAsync(string instanceId, string action, CancellationToken cancellationToken)

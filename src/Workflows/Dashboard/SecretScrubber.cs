@@ -101,6 +101,8 @@ public sealed partial class SecretScrubber
         }
     }
 
-    [GeneratedRegex(@"(?<name>AccountKey|Password|Pwd|SharedAccessSignature|SharedAccessKey|AccessKey|ApiKey|sig)=(?!\*\*\*)[^;&\s""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A SAS in a connection string runs to the next ';' (it holds '&'); other values end at '&' too (URL queries).
+    [GeneratedRegex(@"(?<name>SharedAccessSignature)=(?!\*\*\*)[^;\s""']+|(?<name>AccountKey|Password|Pwd|SharedAccessKey|AccessKey|ApiKey|sig)=(?!\*\*\*)[^;&\s""']+",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialPattern();
 }
