@@ -98,11 +98,12 @@ param gpuMinReplicas int = 0
 @maxValue(30)
 param gpuMaxReplicas int = 2
 
-// The task hub's tables belong to the durable engine (src/Durable), whose PostgreSQL schema may still
-// change: this default assumes a work-item table that holds outstanding items only (deleted on
-// completion) with the queue name in a column. Check it against the engine's schema when deploying.
+// The task hub's tables belong to the durable engine (src/Durable/Postgres, schema `durable` by
+// default): durable.tasks holds outstanding activities only (a row is deleted when its result is
+// stored), queued or leased alike, with the queue in a column. tests/Durable.Tests/Postgres runs this
+// exact default against a real hub.
 @description('SQL the KEDA scale rule runs on the task hub: one number, the outstanding (queued or leased) work items of the gpu queue. Empty: no scale rule (GPU replicas stay at gpuMinReplicas).')
-param gpuQueueDepthQuery string = 'SELECT COUNT(*) FROM work_items WHERE queue_name = \'gpu\''
+param gpuQueueDepthQuery string = 'SELECT COUNT(*) FROM durable.tasks WHERE queue = \'gpu\''
 
 var suffix = uniqueString(resourceGroup().id)
 // Names other modules look resources up by: known before deployment, unlike outputs, so what-if can

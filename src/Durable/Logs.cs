@@ -43,4 +43,10 @@ internal static partial class Logs
 
     [LoggerMessage(25, LogLevel.Warning, "Activity {Name} (instance {InstanceId}, task {TaskId}): its result could not be stored; it will be run again after its lease expires")]
     public static partial void ActivityCompleteFailed(this ILogger logger, string name, string instanceId, int taskId, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Warning, "PostgreSQL task hub: {Operation} failed before committing (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void PostgresRetrying(this ILogger logger, string operation, int attempt, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Warning, "PostgreSQL task hub: listening on {Channel} failed; reconnecting in {Delay} (workers poll meanwhile)")]
+    public static partial void ListenerReconnecting(this ILogger logger, string channel, TimeSpan delay, Exception exception);
 }

@@ -16,8 +16,19 @@ internal static class TestTasks
             var three = await ctx.CallActivityAsync<string>(nameof(Step), "three");
             return $"{one}|{two}|{three}";
         })
+        .AddActivity<Where>()
         .AddOrchestrator<int, int>("FanOut", async (ctx, n) =>
-            (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>(nameof(Work), i)))).Sum());
+            (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>(nameof(Work), i)))).Sum())
+        .AddOrchestrator<int, int>("Routed", async (ctx, n) =>
+        {
+            // n calls to each queue; Where logs which worker ran which.
+            var calls = Enumerable.Range(0, n).SelectMany(i => new[]
+            {
+                ctx.CallActivityAsync<int>(nameof(Where), i, new TaskOptions { Queue = "default" }),
+                ctx.CallActivityAsync<int>(nameof(Where), i, new TaskOptions { Queue = "gpu" }),
+            });
+            return (await Task.WhenAll(calls)).Length;
+        });
 }
 
 /// <summary>Logs and returns its input.</summary>
@@ -47,13 +58,26 @@ internal sealed class Long(ExecutionLog log) : TaskActivity<int, string>
     }
 }
 
-/// <summary>A short unit of work for the two-process test.</summary>
-internal sealed class Work(ExecutionLog log) : TaskActivity<int, int>
+/// <summary>Logs the queue it was taken from and the worker that took it.</summary>
+internal sealed class Where(ExecutionLog log) : TaskActivity<int, int>
+{
+    public override Task<int> RunAsync(TaskActivityContext context, int i)
+    {
+        log.Write($"Where {context.Queue} {i} worker={log.WorkerId}");
+        return Task.FromResult(i);
+    }
+}
+
+/// <summary>A short unit of work for the multi-process tests.</summary>
+internal sealed class Work(ExecutionLog log, WorkDuration duration) : TaskActivity<int, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, int i)
     {
-        log.Write($"Work {i} worker={log.WorkerId}");
-        await Task.Delay(30, context.CancellationToken); // the "work"
+        log.Write($"Work {i} worker={log.WorkerId} dispatch={context.DispatchCount}");
+        await Task.Delay(duration.Value, context.CancellationToken); // the "work"
         return i * 2;
     }
 }
+
+/// <summary>How long one <see cref="Work"/> takes (--work-ms; 30 ms by default).</summary>
+internal sealed record WorkDuration(TimeSpan Value);

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RankDistill.Durable.Backends;
+using RankDistill.Durable.Postgres;
 using RankDistill.Durable.Sqlite;
+using RankDistill.Durable.Worker;
 
 namespace RankDistill.Durable.Hosting;
 
@@ -59,6 +63,22 @@ public sealed class DurableTaskBuilder
     {
         Services.Configure(configure);
         return UseBackend(sp => ActivatorUtilities.CreateInstance<SqliteBackend>(sp));
+    }
+
+    /// <summary>Keeps the task hub in PostgreSQL, shared by worker processes on any number of machines.</summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="configure">Further settings (schema name, notifications, retries).</param>
+    public DurableTaskBuilder UsePostgres(string connectionString, Action<PostgresBackendOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        Services.Configure<PostgresBackendOptions>(o =>
+        {
+            o.ConnectionString = connectionString;
+            configure?.Invoke(o);
+        });
+        // The listener sets this process's wake-ups, so the backend is built with the engine's WorkSignal.
+        return UseBackend(sp => new PostgresBackend(sp.GetRequiredService<IOptions<PostgresBackendOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkSignal>(), sp.GetRequiredService<ILoggerFactory>()));
     }
 
     /// <summary>Uses another backend (it must pass the conformance suite).</summary>

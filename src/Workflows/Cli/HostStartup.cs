@@ -10,8 +10,18 @@ namespace RankDistill.Workflows.Cli;
 /// </summary>
 internal static class HostStartup
 {
+    public static Task<int> RunAsync(
+        ParseResult parseResult, Func<HostContext, CancellationToken, Task<int>> command, CancellationToken cancellationToken) =>
+        RunAsync(parseResult, [], command, cancellationToken);
+
+    /// <param name="parseResult">The parsed command line; its unmatched tokens are settings.</param>
+    /// <param name="optionSettings">Settings that the command's own options stand for (e.g. <c>--data</c>), in the form
+    /// <c>--Section:Key=value</c>; settings given explicitly on the command line override them.</param>
+    /// <param name="command">The command, run once every setting is valid.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl+C.</param>
     public static async Task<int> RunAsync(
-        ParseResult parseResult, Func<HostContext, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+        ParseResult parseResult, IReadOnlyList<string> optionSettings, Func<HostContext, CancellationToken, Task<int>> command,
+        CancellationToken cancellationToken)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
@@ -24,7 +34,7 @@ internal static class HostStartup
         HostSettings settings;
         try
         {
-            configuration = HostConfiguration.Build(settingArgs);
+            configuration = HostConfiguration.Build([.. optionSettings, .. settingArgs]);
             settings = HostSettings.Load(configuration);
         }
         catch (InvalidSettingsException e)

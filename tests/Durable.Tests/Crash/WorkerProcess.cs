@@ -4,7 +4,7 @@ using RankDistill.Testing;
 
 namespace RankDistill.Durable.Tests.Crash;
 
-/// <summary>A real worker process (tests/Durable.TestWorker) on a shared hub file; killed with SIGKILL.</summary>
+/// <summary>A real worker process (tests/Durable.TestWorker) on a shared hub; killed with SIGKILL.</summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
@@ -26,8 +26,12 @@ internal sealed class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the worker; its log gets "ready ID" once it serves.</summary>
-    public static WorkerProcess Start(string database, string log, string id, params string[] extra)
+    /// <summary>Starts the worker on a SQLite hub file; its log gets "ready ID" once it serves.</summary>
+    public static WorkerProcess Start(string database, string log, string id, params string[] extra) =>
+        StartWith(log, id, ["--db", database, .. extra]);
+
+    /// <summary>Starts the worker with its backend given in <paramref name="args"/> (see its Program.cs).</summary>
+    public static WorkerProcess StartWith(string log, string id, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -35,7 +39,7 @@ internal sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["exec", WorkerAssembly(), "--db", database, "--log", log, "--id", id, .. extra])
+        foreach (var arg in (string[])["exec", WorkerAssembly(), "--log", log, "--id", id, .. args])
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("The test worker did not start.");
         var worker = new WorkerProcess(process);

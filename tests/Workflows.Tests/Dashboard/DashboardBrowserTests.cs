@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using RankDistill.Activities.Pipeline;
+using RankDistill.Durable;
+using RankDistill.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace RankDistill.Workflows.Tests.Dashboard;
+
+/// <summary>
+/// The page in a real browser (headless Chromium through Playwright) against the real host: the list shows the
+/// pipeline the fixture ran (<see cref="PipelineUnderTest"/>), its page shows steps and loss charts, and Terminate works
+/// (on a held <see cref="MimicPipeline"/>, which stays running until acted on). Each test saves a screenshot
+/// under the test results (<c>TestResults/dashboard/</c>) and fails on any console error (a CSP violation included).
+/// </summary>
+public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFixture chromium)
+    : IClassFixture<BrowserHostFixture>, IClassFixture<ChromiumFixture>, IAsyncLifetime
+{
+    private static readonly string _screenshots = ChromiumFixture.ScreenshotFolder("dashboard");
+    private readonly DashboardTestHost _host = fixture.Host;
+    private readonly List<string> _consoleErrors = [];
+    private IBrowserContext? _context;
+    private IPage? _page;
+
+    private IPage Page => _page!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout(20_000);
+        Page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+                _consoleErrors.Add(message.Text);
+        };
+        Page.PageError += (_, error) => _consoleErrors.Add(error);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_context is not null)
+            await _context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ListPage_ShowsThePipelineTheTestRan()
+    {
+        await Page.GotoAsync(_host.BaseAddress.ToString());
+
+        var row = Page.Locator($"tr[data-instance-id='{fixture.CompletedId}']");
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(row.Locator("[data-status]")).ToHaveTextAsync("Completed");
+        await Expect(row).ToContainTextAsync(DashboardHostFixture.CompletedDrop);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "list.png"), FullPage = true });
+
+        // Filters live in the address: an id prefix that matches nothing empties the table.
+        await Page.Locator("input[name=prefix]").FillAsync("no-such-prefix");
+        await Page.Locator("#apply-filters").ClickAsync();
+        await Expect(Page.Locator(".empty")).ToHaveTextAsync("No pipeline instances match.");
+        Assert.Contains("prefix=no-such-prefix", Page.Url, StringComparison.Ordinal);
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task InstancePage_ShowsStepsLossChartsAndReport()
+    {
+        await Page.GotoAsync(_host.BaseAddress.ToString());
+        await Page.Locator($"a[href='#/instances/{fixture.CompletedId}']").ClickAsync();
+
+        await Expect(Page.Locator("h1")).ToHaveTextAsync(fixture.CompletedId);
+        var steps = Page.Locator("#steps tr.step");
+        await Expect(steps).ToHaveCountAsync(PipelineUnderTest.StepNames.Count);
+        Assert.Equal(PipelineUnderTest.StepNames, await Page.Locator("#steps tr.step").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.step)"));
+        Assert.All(await Page.Locator("#steps tr.step").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.status)"), s => Assert.Equal("completed", s));
+        // The labelling sub-orchestration's shards, all done.
+        await Expect(steps.Filter(new LocatorFilterOptions { HasText = "sub-orchestration" }).Locator(".shards")).ToHaveTextAsync(new Regex(@"^(\d+)/\1 "));
+        var charts = Page.Locator("#training svg.loss-chart");
+        await Expect(charts).ToHaveCountAsync(RunLayout.TrainingStages.Count);
+        foreach (var chart in await charts.AllAsync())
+        {
+            Assert.True(int.Parse(await chart.GetAttributeAsync("data-points") ?? "0", CultureInfo.InvariantCulture) > 1);
+            Assert.Matches(@"^M[\d.]+,[\d.]+ L", await chart.Locator("path.line").GetAttributeAsync("d"));
+        }
+        await Expect(Page.Locator("#report tr[data-ranker]")).ToHaveCountAsync(3);
+        await Expect(Page.Locator("#report .decision")).ToContainTextAsync("Student promoted");
+        await Expect(Page.Locator("#artifacts a.artifact").First).ToBeVisibleAsync();
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "instance.png"), FullPage = true });
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task TerminateButton_RunningInstance_TerminatesAfterConfirmation()
+    {
+        var id = await _host.StartPipelineAsync("drop-browser-terminate", holdForEvent: "approve");
+        await _host.WaitUntilHeldAsync(id);
+        await Page.GotoAsync($"{_host.BaseAddress}#/instances/{id}");
+        await Expect(Page.Locator("#part-summary [data-status]")).ToHaveTextAsync("Running");
+
+        await Page.Locator("button[data-action=terminate]").ClickAsync();
+        var dialog = Page.Locator("#confirm-dialog");
+        await Expect(dialog).ToBeVisibleAsync();
+        await dialog.Locator("input[name=reason]").FillAsync("stopped from the browser test");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "terminate-confirm.png") });
+        await Page.Locator("#confirm-ok").ClickAsync();
+
+        await Expect(Page.Locator("#toast")).ToContainTextAsync("Termination requested");
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _host.WaitForEndAsync(id)).RuntimeStatus);
+        // The page picks the new status up by itself (auto-refresh).
+        await Expect(Page.Locator("#part-summary [data-status]")).ToHaveTextAsync("Terminated");
+        await Expect(Page.Locator("button[data-action=terminate]")).ToBeDisabledAsync();
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "terminated.png"), FullPage = true });
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task Page_HostWithKey_AsksForItOnceThenShowsTheList()
+    {
+        const string Key = "browser-test-key-0123456789";
+        await using var keyed = await DashboardTestHost.StartAsync(new Dictionary<string, string?> { ["Dashboard:ApiKey"] = Key });
+        var id = await keyed.StartPipelineAsync("drop-keyed");
+        await keyed.WaitForEndAsync(id);
+
+        await Page.GotoAsync(keyed.BaseAddress.ToString());
+        await Expect(Page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await Page.Locator("#key-input").FillAsync(Key);
+        await Page.Locator("#key-ok").ClickAsync();
+
+        await Expect(Page.Locator($"tr[data-instance-id='{id}']")).ToBeVisibleAsync();
+        Assert.Equal(Key, await Page.EvaluateAsync<string>("sessionStorage.getItem('rankdistill.apiKey')"));
+        // The failed request that made the page ask is the one console error allowed.
+        Assert.All(_consoleErrors, e => Assert.Contains("401", e, StringComparison.Ordinal));
+    }
+}

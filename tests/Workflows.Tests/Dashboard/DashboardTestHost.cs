@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable;
+using RankDistill.Durable.Client;
+using RankDistill.Durable.Hosting;
+using RankDistill.Testing;
+using RankDistill.Workflows.Dashboard;
+using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Hosting;
+
+namespace RankDistill.Workflows.Tests.Dashboard;
+
+/// <summary>
+/// The real serve host (task hub on a SQLite file, a worker on the default queue, the artifact store, the dashboard)
+/// in this process, on a free loopback port, over a temporary data folder, with <see cref="MimicPipeline"/>'s tasks
+/// besides the host's own (WorkflowRegistrations).
+/// </summary>
+public sealed class DashboardTestHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DashboardTestHost(WebApplication app, string dataRoot, Uri baseAddress, IConfiguration configuration)
+    {
+        _app = app;
+        DataRoot = dataRoot;
+        BaseAddress = baseAddress;
+        Configuration = configuration;
+        Http = NewHttpClient();
+    }
+
+    public string DataRoot { get; }
+
+    /// <summary>Where tests reach the host (on 127.0.0.1 unless <see cref="StartAsync"/> was told otherwise).</summary>
+    public Uri BaseAddress { get; }
+
+    public IConfiguration Configuration { get; }
+
+    /// <summary>A client with its own cookie jar (for the anti-forgery cookie).</summary>
+    public HttpClient Http { get; }
+
+    public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
+
+    public IArtifactStore Store => _app.Services.GetRequiredService<IArtifactStore>();
+
+    /// <param name="settings">Extra settings (e.g. Dashboard:ApiKey, secrets to scrub).</param>
+    /// <param name="listenHost">The address to listen on; 127.0.0.1 by default.</param>
+    /// <param name="connectHost">The address tests connect to; <paramref name="listenHost"/> by default.</param>
+    public static async Task<DashboardTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string listenHost = "127.0.0.1", string? connectHost = null)
+    {
+        var dataRoot = Directory.CreateTempSubdirectory("rankdistill-dashboard-").FullName;
+        var values = new Dictionary<string, string?> { ["Data:Root"] = dataRoot };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value;
+        // Only these settings: nothing from the machine's environment or files reaches the host under test.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var port = FreePort.Next();
+        var dashboard = DashboardOptions.Read(configuration, [$"http://{listenHost}:{port}"]);
+        var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
+            new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2 });
+        builder.Logging.ClearProviders();
+        builder.Services.AddDurableTask(MimicPipeline.Register);
+        var app = builder.Build();
+        app.MapDashboard();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new DashboardTestHost(app, dataRoot, new Uri($"http://{connectHost ?? listenHost}:{port}/"), configuration);
+    }
+
+    public HttpClient NewHttpClient() =>
+        new(new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Starts <see cref="MimicPipeline"/> for <paramref name="dropId"/> as <c>pipeline-&lt;drop&gt;</c>; returns its instance id.</summary>
+    public Task<string> StartPipelineAsync(string dropId, string? holdForEvent = null, string? failMarker = null, string? note = null) =>
+        Client.ScheduleNewOrchestrationInstanceAsync(MimicPipeline.Name, MimicPipeline.NewInput(dropId, holdForEvent, failMarker, note),
+            new StartOrchestrationOptions { InstanceId = $"pipeline-{dropId}" }, TestContext.Current.CancellationToken);
+
+    public async Task<OrchestrationMetadata> WaitForEndAsync(string instanceId)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        return await Client.WaitForInstanceCompletionAsync(instanceId, deadline.Token);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the instance (polling the real engine, with a deadline).</summary>
+    public async Task<OrchestrationMetadata> WaitForAsync(string instanceId, Func<OrchestrationMetadata, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (await Client.GetInstanceAsync(instanceId, TestContext.Current.CancellationToken) is { } instance && condition(instance))
+                return instance;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out waiting for {instanceId} to be {what}.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Waits until the held pipeline sits at its external-event wait (custom status says so).</summary>
+    public Task<OrchestrationMetadata> WaitUntilHeldAsync(string instanceId) =>
+        WaitForAsync(instanceId, i => i.SerializedCustomStatus?.Contains("waiting for event", StringComparison.Ordinal) == true, "held at its event wait");
+
+    /// <summary>POSTs an action the way the page does: anti-forgery token first, then the POST with its header.</summary>
+    public static async Task<HttpResponseMessage> PostActionAsync(HttpClient http, string path, object? body = null)
+    {
+        var token = await http.GetFromJsonAsync<AntiforgeryToken>("api/antiforgery", DashboardJson.Options, TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = body is null ? null : JsonContent.Create(body, options: DashboardJson.Options),
+        };
+        request.Headers.Add(token!.HeaderName, token.Token);
+        return await http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<T> GetAsync<T>(string path)
+    {
+        using var response = await Http.GetAsync(path, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        return (await response.Content.ReadFromJsonAsync<T>(DashboardJson.Options, TestContext.Current.CancellationToken))!;
+    }
+
+    public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold its WAL a moment after the host stops; the folder is in /tmp either way.
+        }
+    }
+}
