@@ -19,6 +19,7 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton(Options.Create(settings.Storage));
         services.TryAddSingleton(Options.Create(settings.TaskHub));
         services.TryAddSingleton(Options.Create(settings.Torch));
+        services.TryAddSingleton(Options.Create(settings.Pipeline));
         return settings;
     }
 
