@@ -1,3 +1,4 @@
+using RankDistill.Activities.Reporting;
 using RankDistill.Durable.Hosting;
 
 namespace RankDistill.Workflows.Orchestrations;
@@ -14,6 +15,8 @@ public static class WorkflowRegistrations
         builder
             .AddOrchestrator<DistillationPipeline>()
             .AddOrchestrator<TeacherLabelingShards>()
+            .AddActivity<Evaluation>()
+            .AddActivity<Publish>()
             .AddActivity<WriteRunManifest>();
     }
 }
