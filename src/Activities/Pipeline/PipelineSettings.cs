@@ -1,3 +1,5 @@
+using RankDistill.Models.Losses;
+
 namespace RankDistill.Activities.Pipeline;
 
 /// <summary>
@@ -20,16 +22,48 @@ public sealed record PipelineSettings
     public StageTraining RankFinetuning { get; init; } = new() { Steps = 300, LearningRate = 3e-4, BatchSize = 8 };
     public StageTraining Distillation { get; init; } = new() { Steps = 600, LearningRate = 1e-3, BatchSize = 16 };
 
+    /// <summary>The SFT rank loss: pairwise hinge, as the paper (RankNet and listwise softmax on request).</summary>
+    public RankLossKind RankLoss { get; init; } = RankLossKind.PairwiseHinge;
+
+    /// <summary>Weights of distillation's point-wise MSE (α) and margin MSE (β) terms: 1 and 1, as method.md.</summary>
+    public double DistillationAlpha { get; init; } = 1;
+
+    public double DistillationBeta { get; init; } = 1;
+
     /// <summary>Candidate lists per TeacherLabeling activity: the unit of fan-out and of work redone after a crash.</summary>
     public int LabelingShardSize { get; init; } = 64;
 
     public PublishGates Publish { get; init; } = new();
 
+    /// <summary>The demo on the default synthetic world: the property defaults above (teacher d192 × 4 layers, student d64 × 2).</summary>
     public static PipelineSettings Default { get; } = new();
 
-    public static PipelineSettings Quick { get; } = new();
+    /// <summary>demo --quick on the quick world: a teacher of half the width and depth, a quarter of the steps.</summary>
+    public static PipelineSettings Quick { get; } = new()
+    {
+        Teacher = new() { HiddenSize = 96, Layers = 2, Heads = 2, VocabularySize = 1000 },
+        Student = new() { HiddenSize = 48, Layers = 1, Heads = 2, VocabularySize = 1500 },
+        ContinuedPretraining = new() { Steps = 150, LearningRate = 2e-3, BatchSize = 32, CheckpointEvery = 50 },
+        RankFinetuning = new() { Steps = 80, LearningRate = 3e-4, BatchSize = 8, CheckpointEvery = 40 },
+        Distillation = new() { Steps = 150, LearningRate = 1e-3, BatchSize = 16, CheckpointEvery = 50 },
+        LabelingShardSize = 32,
+    };
 
-    public static PipelineSettings Tiny { get; } = new();
+    /// <summary>
+    /// Tests: models of width 32 and one layer, 20 updates a stage with a checkpoint every 5 (so a crash test can stop a
+    /// stage between checkpoints), shards of 4 lists. Seconds for the whole pipeline; the numbers mean nothing.
+    /// </summary>
+    public static PipelineSettings Tiny { get; } = new()
+    {
+        MaxSequenceLength = 48,
+        Teacher = new() { HiddenSize = 32, Layers = 1, Heads = 2, VocabularySize = 300 },
+        // No dropout: a tiny model on tiny data gains nothing from it, and it keeps test runs cheap.
+        Student = new() { HiddenSize = 32, Layers = 1, Heads = 2, VocabularySize = 300, Dropout = 0 },
+        ContinuedPretraining = new() { Steps = 20, LearningRate = 3e-3, BatchSize = 8, CheckpointEvery = 5 },
+        RankFinetuning = new() { Steps = 20, LearningRate = 1e-3, BatchSize = 2, CheckpointEvery = 5 },
+        Distillation = new() { Steps = 20, LearningRate = 1e-3, BatchSize = 2, CheckpointEvery = 5 },
+        LabelingShardSize = 4,
+    };
 }
 
 /// <summary>The teacher LLM: a Hugging Face folder to start from, or the shape of a small one made from a config.</summary>
@@ -52,6 +86,9 @@ public sealed record StudentSettings
     public int Layers { get; init; } = 2;
     public int Heads { get; init; } = 2;
     public int VocabularySize { get; init; } = 3000;
+
+    /// <summary>BERT's hidden and attention dropout for a model made from a config (0.1, BERT's).</summary>
+    public double Dropout { get; init; } = 0.1;
 }
 
 /// <summary>One training stage's schedule.</summary>
@@ -63,6 +100,12 @@ public sealed record StageTraining
 
     /// <summary>Steps between checkpoints: the most work a crash can lose.</summary>
     public int CheckpointEvery { get; init; } = 100;
+
+    /// <summary>Share of the steps spent warming the learning rate up from near 0 (Adam's first moments are noisy).</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+
+    /// <summary>Decoupled weight decay on matrices and embeddings: 0.01, BERT's fine-tuning value.</summary>
+    public double WeightDecay { get; init; } = 0.01;
 }
 
 /// <summary>When a student is good enough to replace the published one.</summary>
