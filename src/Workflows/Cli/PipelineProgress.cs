@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
 using RankDistill.Durable;
@@ -21,6 +22,7 @@ internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore 
         RunLayout.Stages.TeacherLabeling, RunLayout.Stages.Distillation, RunLayout.Stages.Evaluation, RunLayout.Stages.Publish,
     ];
 
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
     private int _shards = -1;
 
     /// <summary>The instance, its current stage, and the stage's own progress (0..1) with a short note.</summary>
@@ -45,14 +47,24 @@ internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore 
 
     private async Task<(double, string)> TrainingAsync(string stage, int steps, CancellationToken cancellationToken)
     {
+        // Live: the running activity's last heartbeat. Else (between attempts, or not started): the uploaded loss log.
+        foreach (var work in await client.GetPendingWorkAsync(instanceId, cancellationToken))
+        {
+            if (work.HeartbeatDetails is { } details && JsonSerializer.Deserialize<StageProgress>(details, _json) is { } beat && beat.Stage == stage)
+                return (Fraction(beat.Done, beat.Total), Note(beat.Done, beat.Total, beat.Loss));
+        }
         var log = RunLayout.LossLog(instanceId, stage);
         if (await store.GetInfoAsync(log, cancellationToken) is null)
             return (0, $"step 0/{steps}");
         var text = Encoding.UTF8.GetString(await store.ReadAllBytesAsync(log, cancellationToken: cancellationToken));
         var last = LossLogTail.LastStep(text);
-        var loss = last.Loss is { } l ? $" loss {l.ToString("F3", CultureInfo.InvariantCulture)}" : "";
-        return (Math.Clamp(last.Step / (double)Math.Max(1, steps), 0, 1), $"step {last.Step}/{steps}{loss}");
+        return (Fraction(last.Step, steps), Note(last.Step, steps, last.Loss));
     }
+
+    private static double Fraction(long done, long total) => Math.Clamp(done / (double)Math.Max(1, total), 0, 1);
+
+    private static string Note(long done, long total, double? loss) =>
+        $"step {done}/{total}" + (loss is { } l ? $" loss {l.ToString("F3", CultureInfo.InvariantCulture)}" : "");
 
     private async Task<(double, string)> LabelingAsync(CancellationToken cancellationToken)
     {

@@ -18,16 +18,26 @@ internal sealed class WorkerCommand : IHostCommand
             Description = "Activity queues served, as name[=concurrency],... e.g. gpu=1,default; default: default with one activity per processor.",
             HelpName = "QUEUES",
         };
+        var lease = new Option<TimeSpan?>("--lease")
+        {
+            Description = "How long work held by a worker that died waits before another takes it (the activity lease and orchestration lock); default 00:01:00.",
+            HelpName = "hh:mm:ss",
+        };
         var watch = new Option<bool>("--watch") { Description = "Also start a pipeline for each complete click-log drop (the watcher serve runs)." };
         var data = DataOption.Create();
-        var command = new Command("worker", "Run pipeline work from the given queues until stopped.") { queues, watch, data };
+        var command = new Command("worker", "Run pipeline work from the given queues until stopped.") { queues, lease, watch, data };
         command.SetAction((parseResult, cancellationToken) => HostStartup.RunAsync(parseResult, DataOption.Settings(parseResult, data),
-            (host, ct) => RunAsync(host, parseResult.GetValue(queues), parseResult.GetValue(watch), ct), cancellationToken));
+            (host, ct) => RunAsync(host, parseResult.GetValue(queues), parseResult.GetValue(lease), parseResult.GetValue(watch), ct), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(HostContext host, string? queueText, bool watch, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(HostContext host, string? queueText, TimeSpan? lease, bool watch, CancellationToken cancellationToken)
     {
+        if (lease is { } l && (l < TimeSpan.FromSeconds(1) || l > TimeSpan.FromHours(1)))
+        {
+            await host.Error.WriteLineAsync($"--lease {l:c} is not valid; expected 00:00:01 to 01:00:00");
+            return ExitCodes.Failure;
+        }
         if (!ServeCommand.TryParseQueues(queueText, out var queues, out var problem))
         {
             await host.Error.WriteLineAsync(problem);
@@ -41,6 +51,8 @@ internal sealed class WorkerCommand : IHostCommand
         {
             foreach (var (queue, concurrency) in queues)
                 o.Queues[queue] = concurrency;
+            if (lease is { } duration)
+                (o.ActivityLeaseDuration, o.OrchestrationLockDuration) = (duration, duration);
         });
         if (watch)
             builder.Services.AddClickLogWatcher(host.Settings.Pipeline);

@@ -40,12 +40,12 @@ public static class PipelineSteps
 
     /// <summary>
     /// Training and labelling: each attempt resumes from the step's last checkpoint (or finished shard), so a retry loses
-    /// at most one checkpoint interval. Four attempts, 10 s, 20 s, 40 s apart: long enough for a GPU node to come back.
+    /// at most one checkpoint interval. Four attempts, 5 s, 10 s, 20 s apart: long enough for a GPU node to come back.
     /// </summary>
     public static TaskOptions Gpu { get; } = new()
     {
         Queue = GpuQueue,
-        Retry = new RetryPolicy(maxAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(10), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(2))
+        Retry = new RetryPolicy(maxAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(2))
         {
             NonRetryableErrorTypes = NonRetryableErrors,
         },

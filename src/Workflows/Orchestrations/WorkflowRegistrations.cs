@@ -1,3 +1,4 @@
+using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Reporting;
 using RankDistill.Durable.Hosting;
 
@@ -15,6 +16,11 @@ public static class WorkflowRegistrations
         builder
             .AddOrchestrator<DistillationPipeline>()
             .AddOrchestrator<TeacherLabelingShards>()
+            .AddActivity<PrepareData>()
+            .AddActivity<ContinuedPretraining>()
+            .AddActivity<RankFinetuning>()
+            .AddActivity<TeacherLabeling>()
+            .AddActivity<Distillation>()
             .AddActivity<Evaluation>()
             .AddActivity<Publish>()
             .AddActivity<WriteRunManifest>();
