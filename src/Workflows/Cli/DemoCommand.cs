@@ -68,8 +68,10 @@ internal sealed class DemoCommand : IHostCommand
             new Dictionary<string, int> { [TaskOptions.DefaultQueue] = Environment.ProcessorCount, [PipelineSteps.GpuQueue] = 1 });
         builder.Services.Configure<DurableTaskWorkerOptions>(o => (o.ActivityLeaseDuration, o.OrchestrationLockDuration) = (_leaseDuration, _leaseDuration));
         builder.Logging.ClearProviders();
-        // Progress bars own the terminal: only warnings get through. Redirected output gets the configured log levels.
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= (ProgressView.IsInteractive ? LogLevel.Warning : LogLevel.Information));
+        // Progress bars own the terminal: only warnings get through. Redirected output also gets the host's own
+        // information lines; the trainers' line per update would drown the progress lines, which already carry it.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((category, level) => level >= LogLevel.Warning
+            || (!ProgressView.IsInteractive && level >= LogLevel.Information && category?.StartsWith("RankDistill.Workflows", StringComparison.Ordinal) == true));
         await using var app = builder.Build();
         app.MapDashboard();
         await app.StartAsync(cancellationToken);
