@@ -100,7 +100,7 @@ public sealed class EvaluationTests : IDisposable
         Assert.Equal(4, CountOf(html, "<svg"));        // NDCG@5 bars, throughput bars, two loss curves
         Assert.Contains("No loss log for this stage.", html, StringComparison.Ordinal);
         Assert.Contains("Promotion: pending", html, StringComparison.Ordinal);
-        Assert.Contains("1 without one are left out", html, StringComparison.Ordinal);
+        Assert.Contains("left out of them (their pairs still count for PNR): 1.", html, StringComparison.Ordinal);
         Assert.Contains("loss 3.0000 → 0.0750", html, StringComparison.Ordinal);
     }
 

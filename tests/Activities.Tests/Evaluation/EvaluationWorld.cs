@@ -106,8 +106,14 @@ internal sealed class EvaluationWorld : IDisposable
         manual_seed(seed);
         using var model = new DecoderRanker(new DecoderConfig
         {
-            VocabSize = encoder.VocabularySize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1,
-            NumAttentionHeads = 2, NumKeyValueHeads = 1, MaxPositionEmbeddings = 128, TieWordEmbeddings = true,
+            VocabSize = encoder.VocabularySize,
+            HiddenSize = 32,
+            IntermediateSize = 64,
+            NumHiddenLayers = 1,
+            NumAttentionHeads = 2,
+            NumKeyValueHeads = 1,
+            MaxPositionEmbeddings = 128,
+            TieWordEmbeddings = true,
         });
         DecoderCheckpoint.Save(model, folder);
         await Store.PublishFolderAsync(RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), folder, TestContext.Current.CancellationToken);
@@ -122,8 +128,12 @@ internal sealed class EvaluationWorld : IDisposable
         manual_seed(seed);
         using var model = new BertRanker(new BertConfig
         {
-            VocabSize = encoder.VocabularySize, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2,
-            IntermediateSize = 64, MaxPositionEmbeddings = 128,
+            VocabSize = encoder.VocabularySize,
+            HiddenSize = 32,
+            NumHiddenLayers = 1,
+            NumAttentionHeads = 2,
+            IntermediateSize = 64,
+            MaxPositionEmbeddings = 128,
         });
         if (negateHead)
         {
