@@ -30,7 +30,7 @@ internal static class ReportHtml
         html.Append("<title>RankDistill report: ").Append(E(report.RunId)).Append("</title><style>").Append(Style).Append("</style></head><body>\n");
         html.Append("<h1>RankDistill evaluation report</h1>\n");
         html.Append(Invariant($"<p class=\"meta\">Run <code>{E(report.RunId)}</code>: {report.TestQueries} held-out test queries, {report.TestDocuments} graded documents; "));
-        html.Append(Invariant($"{report.EvaluatedQueries} have a positive grade, {report.SkippedQueries} without one are left out of NDCG and MRR (their pairs still count for PNR).</p>\n"));
+        html.Append(Invariant($"NDCG and MRR average over the {report.EvaluatedQueries} with a positive grade; queries without one, left out of them (their pairs still count for PNR): {report.SkippedQueries}.</p>\n"));
         Promotion(html, report.Promotion);
         Metrics(html, report);
         Throughput(html, report.Throughput);
@@ -100,7 +100,7 @@ internal static class ReportHtml
             }
             html.Append(Invariant($"<p>{curve.Updates} updates, steps {curve.FirstStep}–{curve.LastStep}: loss {F(curve.FirstLoss)} → {F(curve.FinalLoss)} (lowest {F(curve.MinLoss)})"));
             if (curve.UnreadableLines > 0)
-                html.Append(Invariant($"; {curve.UnreadableLines} unreadable lines skipped"));
+                html.Append(Invariant($"; unreadable lines skipped: {curve.UnreadableLines}"));
             html.Append(".</p>\n").Append(SvgCharts.LineChart(curve.Points, $"{StageTitle(curve.Stage)} loss by step")).Append('\n');
         }
     }

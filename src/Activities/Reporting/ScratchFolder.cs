@@ -17,8 +17,9 @@ internal sealed class ScratchFolder : IDisposable
         {
             Directory.Delete(Path, recursive: true);
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Best effort: a leftover temporary folder must not turn a finished evaluation into a failure.
         }
     }
 }

@@ -21,8 +21,11 @@ public static class TaskHubServiceCollectionExtensions
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(taskHub.SqlitePath))!);
                     builder.UseSqlite(taskHub.SqlitePath);
                     break;
+                case TaskHubKind.Postgres:
+                    builder.UsePostgres(taskHub.ConnectionString!);
+                    break;
                 default:
-                    throw new NotSupportedException($"TaskHub:Kind = {taskHub.Kind} has no backend in this build yet.");
+                    throw new NotSupportedException($"TaskHub:Kind = {taskHub.Kind} has no backend in this build.");
             }
             WorkflowRegistrations.Register(builder);
         });
