@@ -10,22 +10,24 @@ namespace RankDistill.Workflows.Tests.Pipeline;
 
 /// <summary>
 /// A real worker process (the host's <c>worker</c> command) killed with SIGKILL in the middle of ContinuedPretraining,
-/// then started again: the run completes, no completed step runs again, the interrupted stage resumes from its last
-/// checkpoint, and the student and its metrics equal those of a run that was never interrupted.
+/// started again and killed in the middle of Distillation, then started a third time: the run completes, no completed
+/// step runs again, each interrupted stage resumes from its last checkpoint, and the student and its metrics equal
+/// those of a run that was never interrupted.
 /// </summary>
 public sealed class PipelineCrashTests
 {
     private const string DropId = "crash";
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
-    // Long enough a CPT to kill it after its first checkpoints and well before its end.
+    // Long enough a CPT and distillation to kill each after its first checkpoints and well before its end.
     private static readonly PipelineSettings _settings = PipelineSettings.Tiny with
     {
         ContinuedPretraining = PipelineSettings.Tiny.ContinuedPretraining with { Steps = 400, CheckpointEvery = 20 },
+        Distillation = PipelineSettings.Tiny.Distillation with { Steps = 300, CheckpointEvery = 20 },
     };
 
     [Fact]
-    public async Task Worker_KilledDuringContinuedPretraining_ResumesFromCheckpointAndMatchesUninterruptedRun()
+    public async Task Worker_KilledDuringContinuedPretrainingAndDistillation_ResumesFromCheckpointsAndMatchesUninterruptedRun()
     {
         var ct = TestContext.Current.CancellationToken;
         using var crashed = new TemporaryFolder();
@@ -37,20 +39,12 @@ public sealed class PipelineCrashTests
         await TinyWorld.WriteDropAsync(client.Store, DropId);
         Assert.True((await PipelineSubmission.SubmitAsync(client.Client, DropId, _settings, ct)).Started);
 
-        long checkpointAtKill;
-        using (var first = StartWorker(crashed.Path))
-        {
-            // The running CPT's heartbeat names its newest saved checkpoint: kill once there are two.
-            checkpointAtKill = await WaitUntilAsync(() => LastCheckpointAsync(client.Client, runId), step => step >= 40, first, "two CPT checkpoints");
-            first.Kill();
-        }
-        // Killed during CPT: its model is not published yet.
-        Assert.Null(await client.Store.OpenSetAsync(RunLayout.Model(runId, RunLayout.Stages.ContinuedPretraining), ct));
-
-        using (var second = StartWorker(crashed.Path))
+        var cptAtKill = await RunUntilKilledAsync(client, crashed.Path, runId, "ContinuedPretraining");
+        var distillAtKill = await RunUntilKilledAsync(client, crashed.Path, runId, "Distillation");
+        using (var last = StartWorker(crashed.Path))
         {
             var instance = await client.WaitAsync(runId, TimeSpan.FromMinutes(3));
-            Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instance.RuntimeStatus}: {instance.FailureDetails}\n{second.Output}");
+            Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instance.RuntimeStatus}: {instance.FailureDetails}\n{last.Output}");
         }
 
         var history = await PipelineHistory.ReadAsync(client.Client, runId);
@@ -58,12 +52,22 @@ public sealed class PipelineCrashTests
         Assert.Equal(2, history.Dispatches("ContinuedPretraining"));
         Assert.Equal(1, history.Attempts("ContinuedPretraining"));
         Assert.Equal(1, history.Dispatches("RankFinetuning"));
-        Assert.Equal(1, history.Dispatches("Distillation"));
+        Assert.Equal(history.Attempts("TeacherLabeling"), history.Dispatches("TeacherLabeling"));
+        Assert.Equal(2, history.Dispatches("Distillation"));
+        Assert.Equal(1, history.Attempts("Distillation"));
+        Assert.Equal(1, history.Dispatches("Evaluation"));
         var manifest = (await WriteRunManifest.ReadAsync(client.Store, runId, ct))!;
-        var cpt = manifest.Steps.Single(s => s.Stage == RunLayout.Stages.ContinuedPretraining);
-        // Lost work is at most one checkpoint interval: it resumed from the checkpoint saved before the kill, or a later one.
-        Assert.InRange(cpt.Metrics["resumed_from_step"], checkpointAtKill, _settings.ContinuedPretraining.Steps - 1);
-        Assert.Equal(_settings.ContinuedPretraining.Steps, cpt.Metrics["steps"]);
+        // Lost work is at most one checkpoint interval: each resumed from the checkpoint saved before the kill, or a later one.
+        foreach (var (stage, atKill, steps) in new[]
+                 {
+                     (RunLayout.Stages.ContinuedPretraining, cptAtKill, _settings.ContinuedPretraining.Steps),
+                     (RunLayout.Stages.Distillation, distillAtKill, _settings.Distillation.Steps),
+                 })
+        {
+            var step = manifest.Steps.Single(s => s.Stage == stage);
+            Assert.InRange(step.Metrics["resumed_from_step"], atKill, steps - 1);
+            Assert.Equal(steps, step.Metrics["steps"]);
+        }
 
         // The same run, never interrupted, in this process.
         await using var reference = await PipelineTestHost.StartAsync(clean.Path);
@@ -80,14 +84,26 @@ public sealed class PipelineCrashTests
         Assert.Equal(expected.Bm25, actual.Bm25);
     }
 
+    /// <summary>Runs a worker until <paramref name="activity"/>'s heartbeat names its second checkpoint, kills it, and returns that checkpoint's step.</summary>
+    private static async Task<long> RunUntilKilledAsync(PipelineTestHost client, string dataRoot, string runId, string activity)
+    {
+        using var worker = StartWorker(dataRoot);
+        var step = await WaitUntilAsync(() => LastCheckpointAsync(client.Client, runId, activity), s => s >= 40, worker, $"two {activity} checkpoints");
+        worker.Kill();
+        // Killed inside the stage: its model is not published yet.
+        var stage = activity == "Distillation" ? RunLayout.Stages.Distillation : RunLayout.Stages.ContinuedPretraining;
+        Assert.Null(await client.Store.OpenSetAsync(RunLayout.Model(runId, stage), TestContext.Current.CancellationToken));
+        return step;
+    }
+
     private static HostProcess StartWorker(string dataRoot) =>
         HostProcess.Start(dataRoot, "worker", "--queues", "default=2,gpu=1", "--lease", "00:00:03", "--data", dataRoot, "--Torch:Device=cpu");
 
-    private static async Task<long> LastCheckpointAsync(DurableTaskClient client, string runId)
+    private static async Task<long> LastCheckpointAsync(DurableTaskClient client, string runId, string activity)
     {
         foreach (var work in await client.GetPendingWorkAsync(runId, TestContext.Current.CancellationToken))
         {
-            if (work.Name == "ContinuedPretraining" && work.HeartbeatDetails is { } details
+            if (work.Name == activity && work.HeartbeatDetails is { } details
                 && JsonSerializer.Deserialize<StageProgress>(details, _json) is { LastCheckpointStep: { } step })
             {
                 return step;
