@@ -44,8 +44,9 @@ public sealed class Evaluation(
         var candidates = await ThroughputMeter.CandidatesAsync(store, runId, test, settings.ThroughputDocuments, ct);
 
         using var scratch = new ScratchFolder(settings.WorkDirectory, "eval");
-        var teacher = await ScoreAsync(context, RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), RankerKind.Decoder, "teacher", test, candidates);
-        var student = await ScoreAsync(context, RunLayout.Model(runId, RunLayout.Stages.Distillation), RankerKind.Bert, "student", test, candidates);
+        // One model at a time, in one process: the same device and threads for both, and one set of weights in memory.
+        var teacher = await ScoreAsync(RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), RankerKind.Decoder, "teacher");
+        var student = await ScoreAsync(RunLayout.Model(runId, RunLayout.Stages.Distillation), RankerKind.Bert, "student");
 
         var teacherReport = RankingMetrics.Evaluate(test.Ranked(teacher.Scores));
         var studentReport = RankingMetrics.Evaluate(test.Ranked(student.Scores));
@@ -86,8 +87,8 @@ public sealed class Evaluation(
         Logs.Evaluated(logger, runId, teacherReport.Ndcg5, studentReport.Ndcg5, bm25Report.Ndcg5, teacherReport.SkippedQueries, teacherReport.Queries, RunLayout.ReportJson(runId));
         return result;
 
-        async Task<(double[][] Scores, double Seconds)> ScoreAsync(
-            TaskActivityContext context, string prefix, RankerKind kind, string name, TestSet test, List<(string Query, string Document)> candidates)
+        // The test lists' scores, and the seconds of the fastest timed pass over the candidates.
+        async Task<(double[][] Scores, double Seconds)> ScoreAsync(string prefix, RankerKind kind, string name)
         {
             using var ranker = await LoadedRanker.LoadAsync(store, prefix, kind, scratch.Path, device, ct);
             Logs.Scoring(logger, runId, test.Lists.Count, test.Documents, name);

@@ -10,13 +10,6 @@ using static TorchSharp.torch;
 
 namespace RankDistill.Activities.Reporting;
 
-/// <summary>Which architecture a model folder holds: the LLM teacher or a BERT student.</summary>
-public enum RankerKind
-{
-    Decoder,
-    Bert,
-}
-
 /// <summary>
 /// A ranker loaded from a Hugging Face folder in the store, with its own tokenizer: the teacher, the student or a
 /// published model. Disposing frees the weights; the downloaded folder is the caller's to delete.

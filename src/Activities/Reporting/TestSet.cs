@@ -48,8 +48,6 @@ internal sealed class TestSet
         return new TestSet(lists);
     }
 
-    public static TestSet Of(IReadOnlyList<GradedList> lists) => new(lists);
-
     /// <summary>The queries as one ranker scored them, for <see cref="RankingMetrics.Evaluate"/>.</summary>
     public IEnumerable<RankedQuery> Ranked(IReadOnlyList<double[]> scores) => Lists.Select((list, i) =>
         new RankedQuery(QueryIds[i], [.. list.Docs.Select(d => (double)d.Grade)], scores[i]));
