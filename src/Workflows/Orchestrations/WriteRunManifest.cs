@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
@@ -12,7 +13,12 @@ namespace RankDistill.Workflows.Orchestrations;
 /// </summary>
 public sealed class WriteRunManifest(IArtifactStore store) : TaskActivity<RunManifest, string>
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: the manifest is read by people and tools, never embedded in HTML, so '+' and '"' stay as they are.
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The informational version of the host (<c>version+git-sha</c> when the SDK found the commit).</summary>
     public static string CodeVersion { get; } =
