@@ -7,11 +7,12 @@ namespace RankDistill.Workflows.Cli;
 /// <summary>
 /// Shows a pipeline's progress until it finishes: Spectre.Console progress bars, one per stage, on an interactive
 /// terminal; plain timestamped lines otherwise (output redirected, CI), one when a stage starts and one per quarter of
-/// a training stage, so a log stays short and greppable.
+/// a training stage (and one a minute while a long stage moves), so a log stays short and greppable.
 /// </summary>
 internal static class ProgressView
 {
     private static readonly TimeSpan _poll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan _quietLimit = TimeSpan.FromMinutes(1);
 
     public static bool IsInteractive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
@@ -60,16 +61,17 @@ internal static class ProgressView
     private static async Task<PipelineProgress.Snapshot> LinesAsync(PipelineProgress progress, TextWriter output, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        var (stage, quarter) = ("", -1);
+        var (stage, quarter, lastLine) = ("", -1, started);
         while (true)
         {
             var now = await progress.ReadAsync(cancellationToken);
             var q = (int)Math.Floor(now.StageProgress * 4);
-            if (now.Stage != stage || q > quarter)
+            // A line per stage and per quarter of it, and at least one a minute while a long stage moves.
+            if (now.Stage != stage || q > quarter || (DateTime.UtcNow - lastLine > _quietLimit && now.StageProgress > 0))
             {
                 var elapsed = (DateTime.UtcNow - started).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
                 await output.WriteLineAsync($"[{elapsed}] {now.Stage}: {now.Note}");
-                (stage, quarter) = (now.Stage, q);
+                (stage, quarter, lastLine) = (now.Stage, q, DateTime.UtcNow);
             }
             if (now.Instance.RuntimeStatus.IsTerminal())
                 return now;
