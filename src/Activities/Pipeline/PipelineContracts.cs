@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RankDistill.Activities.Data;
 
 namespace RankDistill.Activities.Pipeline;
@@ -32,13 +33,18 @@ public sealed record LabelShardResult(int Shard, string Path, int Lists, int Doc
 /// <summary>Input of Distillation: the labelled shards, in shard order.</summary>
 public sealed record DistillationRequest(string RunId, PipelineSettings Settings, IReadOnlyList<string> LabelShards);
 
-/// <summary>One ranker's metrics on the held-out labelled queries.</summary>
+/// <summary>
+/// One ranker's metrics on the held-out labelled queries. PNR is +∞ when no labelled pair is ordered against
+/// the labels (a tiny test set can do that), written to JSON as "Infinity".
+/// </summary>
+[JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 public sealed record RankerMetrics(double Ndcg1, double Ndcg3, double Ndcg5, double Ndcg10, double Pnr, double Mrr10);
 
 /// <summary>
 /// Evaluation's result: teacher, student and BM25 on the same held-out queries; scoring throughput of teacher and
 /// student on the same candidates and hardware (documents per second); where the report went.
 /// </summary>
+[JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 public sealed record EvaluationResult(
     RankerMetrics Teacher,
     RankerMetrics Student,

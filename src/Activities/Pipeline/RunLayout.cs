@@ -26,6 +26,15 @@ public static class RunLayout
     /// <summary>Teacher scores for one shard of candidate lists (JSONL, one list a line).</summary>
     public static string LabelShard(string runId, int shard) => $"{Root(runId)}/labels/shard-{shard:D5}.jsonl";
 
+    /// <summary>
+    /// The artifact set of PrepareData's datasets (the files under <c>data/</c> of <c>PreparedDataPaths</c>, plus
+    /// <c>prepared.json</c>): published last, so its manifest says the step is complete.
+    /// </summary>
+    public static string PreparedData(string runId) => $"{Root(runId)}/data";
+
+    /// <summary>A tokenizer PrepareData built from the training text (<c>teacher</c>: byte-level BPE, <c>student</c>: WordPiece), as a set.</summary>
+    public static string Tokenizer(string runId, string role) => $"{Root(runId)}/tokenizers/{role}";
+
     /// <summary>A file PrepareData wrote (see <c>PreparedDataPaths</c>), by its path relative to the run.</summary>
     public static string Prepared(string runId, string relativePath) => $"{Root(runId)}/{relativePath}";
 

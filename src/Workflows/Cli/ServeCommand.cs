@@ -63,15 +63,9 @@ internal sealed class ServeCommand : IHostCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// MERGE (lead): start the click-log watcher here, so that a drop arriving while <c>serve</c> runs starts its
-    /// pipeline. It is the pipeline's (issue 5); this is the one place serve hosts it.
-    /// </summary>
-    private static void AddClickLogWatcher(IServiceCollection services, HostContext host)
-    {
-        _ = services;
-        _ = host;
-    }
+    /// <summary>The click-log watcher: a drop arriving while <c>serve</c> runs starts its pipeline.</summary>
+    private static void AddClickLogWatcher(IServiceCollection services, HostContext host) =>
+        services.AddClickLogWatcher(host.Settings.Pipeline);
 
     private static string Describe(HostSettings settings) => settings.TaskHub.Kind switch
     {

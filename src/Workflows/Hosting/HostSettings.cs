@@ -15,14 +15,20 @@ public sealed record HostSettings(DataOptions Data, StorageOptions Storage, Task
         var reader = new SettingReader(configuration, workingDirectory ?? Directory.GetCurrentDirectory());
         var data = DataOptions.Read(reader);
         var settings = new HostSettings(
-            data, StorageOptions.Read(reader, data), TaskHubOptions.Read(reader, data), TorchOptions.Read(reader));
+            data, StorageOptions.Read(reader, data), TaskHubOptions.Read(reader, data), TorchOptions.Read(reader))
+        {
+            Pipeline = PipelineOptions.Read(reader),
+        };
         if (reader.Errors.Count > 0)
             throw new InvalidSettingsException(reader.Errors);
         return settings;
     }
 
+    /// <summary>Section <c>Pipeline</c>: the recipe of the runs this host submits.</summary>
+    public PipelineOptions Pipeline { get; init; } = new();
+
     /// <summary>Every setting with its resolved value, secrets redacted, in a stable order.</summary>
     public IEnumerable<(string Key, string? Value)> Describe() =>
-        Data.Describe().Concat(Storage.Describe()).Concat(TaskHub.Describe()).Concat(Torch.Describe())
+        Data.Describe().Concat(Storage.Describe()).Concat(TaskHub.Describe()).Concat(Torch.Describe()).Concat(Pipeline.Describe())
             .Select(s => (s.Key, SecretRedactor.Redact(s.Key, s.Value)));
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Storage;
+using RankDistill.Models.Devices;
 
 namespace RankDistill.Workflows.Hosting;
 
@@ -19,6 +20,13 @@ public static class HostingServiceCollectionExtensions
         services.TryAddSingleton(Options.Create(settings.Storage));
         services.TryAddSingleton(Options.Create(settings.TaskHub));
         services.TryAddSingleton(Options.Create(settings.Torch));
+        services.TryAddSingleton(Options.Create(settings.Pipeline));
+        // The activities' view of Torch:*: the device string and CPU threads TorchRuntime applies.
+        services.TryAddSingleton(Options.Create(new DeviceOptions
+        {
+            Device = settings.Torch.Device.ToString().ToLowerInvariant(),
+            IntraOpThreads = settings.Torch.Threads,
+        }));
         return settings;
     }
 

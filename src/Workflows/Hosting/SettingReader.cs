@@ -39,6 +39,28 @@ public sealed class SettingReader(IConfiguration configuration, string workingDi
         return fallback;
     }
 
+    /// <summary>A decimal number in [<paramref name="min"/>, <paramref name="max"/>], invariant culture (<c>3e-4</c>, <c>0.95</c>).</summary>
+    public double Number(string key, double fallback, double min, double max)
+    {
+        if (Text(key) is not { } value)
+            return fallback;
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+            return number;
+        Invalid(key, value, $"a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return fallback;
+    }
+
+    /// <summary><c>true</c> or <c>false</c>, in any letter case.</summary>
+    public bool Boolean(string key, bool fallback)
+    {
+        if (Text(key) is not { } value)
+            return fallback;
+        if (bool.TryParse(value, out var flag))
+            return flag;
+        Invalid(key, value, "true or false");
+        return fallback;
+    }
+
     /// <summary>A duration as <c>hh:mm:ss[.fff]</c>, or a number with a unit: <c>500ms</c>, <c>2s</c>, <c>5m</c>, <c>1h</c>.</summary>
     public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
     {

@@ -1,3 +1,5 @@
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 using RankDistill.Durable.Hosting;
 
 namespace RankDistill.Workflows.Orchestrations;
@@ -11,5 +13,16 @@ public static class WorkflowRegistrations
     public static void Register(DurableTaskBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder
+            .AddOrchestrator<DistillationPipeline>()
+            .AddOrchestrator<TeacherLabelingShards>()
+            .AddActivity<PrepareData>()
+            .AddActivity<ContinuedPretraining>()
+            .AddActivity<RankFinetuning>()
+            .AddActivity<TeacherLabeling>()
+            .AddActivity<Distillation>()
+            .AddActivity<Evaluation>()
+            .AddActivity<Publish>()
+            .AddActivity<WriteRunManifest>();
     }
 }

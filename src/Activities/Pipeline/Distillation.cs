@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable;
+using RankDistill.Models.Batching;
+using RankDistill.Models.Bert;
+using RankDistill.Models.Devices;
+using RankDistill.Models.Tokenization;
+using RankDistill.Models.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RankDistill.Activities.Pipeline;
+
+/// <summary>
+/// Distillation: a BERT cross-encoder learns the teacher's scores of the labelled shards with α · point-wise MSE +
+/// β · margin MSE within each query's list. It starts from <see cref="StudentSettings.BaseModel"/> or, when none is
+/// configured, from a small BERT made from the settings with the run's WordPiece vocabulary. Publishes the student,
+/// with its <c>vocab.txt</c>, at <see cref="RunLayout.Model"/>(run, <c>distill</c>).
+/// </summary>
+public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<Distillation> logger)
+    : TaskActivity<DistillationRequest, TrainedModel>
+{
+    private const string Stage = RunLayout.Stages.Distillation;
+
+    /// <summary>Padded tokens per micro-batch: 16 lists of 12 documents of ≤ 96 tokens is 18k, so long batches split.</summary>
+    private const int TokenBudget = 16_384;
+
+    public override Task<TrainedModel> RunAsync(TaskActivityContext context, DistillationRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var settings = input.Settings;
+        var trainer = new StageTrainer(store, logger);
+        return trainer.RunOnceAsync(context, input.RunId, Stage, async (scratch, modelFolder) =>
+        {
+            var ct = context.CancellationToken;
+            var on = TorchRuntime.Configure(device.Value, logger);
+            var tokenizerFolder = await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
+            var encoder = TokenizerLoader.FromFolder(tokenizerFolder);
+            var examples = new List<QueryList>();
+            foreach (var shard in input.LabelShards)
+            {
+                foreach (var list in await TeacherLabeling.ReadShardAsync(store, shard, ct))
+                {
+                    examples.Add(new QueryList(
+                        list.Query,
+                        [.. list.Docs.Select(d => encoder.Encode(list.Query, TeacherText.Document(d.Title, d.Summary), settings.MaxSequenceLength))],
+                        [.. list.Docs.Select(d => d.Score)]));
+                }
+            }
+
+            manual_seed(settings.Seed + 2);
+            using var model = settings.Student.BaseModel is null
+                ? new BertRanker(FreshConfig(settings, encoder), usePooler: true)
+                : BertCheckpoint.LoadRanker(tokenizerFolder).Model;
+            model.to(on);
+            var task = new DistillationTask<BertRanker>(settings.DistillationAlpha, settings.DistillationBeta, encoder.PadId, PaddingSide.Right);
+            var options = StageTrainer.Options(settings.Distillation, settings.Seed, TokenBudget);
+            var result = await trainer.TrainAsync(context, input.RunId, Stage, scratch, model, task, options, examples);
+
+            BertCheckpoint.Save(model, modelFolder);
+            ModelFolders.CopyTokenizer(tokenizerFolder, modelFolder);
+            return result;
+        });
+    }
+
+    private static BertConfig FreshConfig(PipelineSettings settings, PairEncoder encoder)
+    {
+        var student = settings.Student;
+        return new BertConfig
+        {
+            VocabSize = encoder.VocabularySize,
+            HiddenSize = student.HiddenSize,
+            NumHiddenLayers = student.Layers,
+            NumAttentionHeads = student.Heads,
+            // BERT's 4× feed-forward expansion.
+            IntermediateSize = student.HiddenSize * 4,
+            // Positions are learned: a table a little over the longest input the run encodes.
+            MaxPositionEmbeddings = Math.Max(128, settings.MaxSequenceLength),
+            HiddenDropoutProb = student.Dropout,
+            AttentionProbsDropoutProb = student.Dropout,
+            PadTokenId = encoder.PadId,
+        };
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using RankDistill.Activities.Data;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable;
+using RankDistill.Models.Tokenization;
+
+namespace RankDistill.Activities.Pipeline;
+
+/// <summary>
+/// The first step: reads the drop (<c>clicklogs/&lt;drop-id&gt;/</c>) and its labels (<c>labels/&lt;drop-id&gt;/</c>),
+/// runs <see cref="DatasetPreparer"/>, and publishes under <c>runs/&lt;run-id&gt;/</c> the rejected rows, the tokenizers
+/// built from the training text (for the models made from a config), and last the datasets as one set
+/// (<see cref="RunLayout.PreparedData"/>), whose manifest marks the step complete: a re-run returns its
+/// <c>step-result.json</c> without reading the drop again. A drop without a usable row throws
+/// <see cref="UnusableDropException"/> (non-retryable) after its rejected rows are published.
+/// </summary>
+public sealed class PrepareData(IArtifactStore store, ILogger<PrepareData> logger) : TaskActivity<StageRequest, PreparedData>
+{
+    public override async Task<PreparedData> RunAsync(TaskActivityContext context, StageRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var cancellationToken = context.CancellationToken;
+        var output = RunLayout.PreparedData(input.RunId);
+        var (done, problem) = await RunArtifacts.TryReadResultAsync<PreparedData>(store, output, cancellationToken);
+        if (done is not null)
+        {
+            Logs.StepReused(logger, nameof(PrepareData), input.RunId, output);
+            return done;
+        }
+        if (problem is not null)
+            Logs.StepOutputDamaged(logger, nameof(PrepareData), input.RunId, output, problem);
+
+        using var scratch = StageScratch.Create(input.RunId, RunLayout.Stages.PrepareData, logger);
+        var clickFiles = await DropFilesAsync($"clicklogs/{input.DropId}/", cancellationToken);
+        var labelFiles = await DropFilesAsync($"labels/{input.DropId}/", cancellationToken);
+        var local = scratch.Folder("run");
+        PrepareDataSummary summary;
+        try
+        {
+            summary = await new DatasetPreparer(new PrepareDataOptions())
+                .PrepareAsync(clickFiles.Select(f => f.File).ToList(), labelFiles.Select(f => f.File).ToList(), new FolderSink(local), cancellationToken);
+        }
+        catch (UnusableDropException)
+        {
+            // The rejected rows say why the drop is unusable: keep them where the run's user will look.
+            await PublishRejectedAsync(input.RunId, local, cancellationToken);
+            throw;
+        }
+
+        await PublishRejectedAsync(input.RunId, local, cancellationToken);
+        await PublishTokenizersAsync(input, local, scratch, cancellationToken);
+        var lists = checked((int)(summary.CandidateLists.Train + summary.CandidateLists.Dev));
+        var result = new PreparedData(
+            summary,
+            [.. clickFiles.Concat(labelFiles).Select(f => f.Input)],
+            lists,
+            (lists + input.Settings.LabelingShardSize - 1) / input.Settings.LabelingShardSize);
+        var data = Path.Combine(local, "data");
+        RunArtifacts.WriteResult(data, result);
+        await store.PublishFolderAsync(output, data, cancellationToken);
+        Logs.DataPrepared(logger, input.RunId, clickFiles.Count + labelFiles.Count, summary.ClickRowsRead, summary.ClickRowsRejected, lists, result.LabelingShards);
+        return result;
+    }
+
+    /// <summary>The data files under a drop folder, in name order, with their lineage; markers and dot-names are not data.</summary>
+    private async Task<List<(DropFile File, InputFile Input)>> DropFilesAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var files = new List<(DropFile, InputFile)>();
+        await foreach (var info in store.ListAsync(prefix, cancellationToken))
+        {
+            var name = info.Name[prefix.Length..];
+            var file = new DropFile(name, ct => store.OpenReadAsync(info.Name, ct));
+            if (!file.IsMarker)
+                files.Add((file, new InputFile(info.Name, info.Size, info.ETag)));
+        }
+        return files;
+    }
+
+    private async Task PublishRejectedAsync(string runId, string local, CancellationToken cancellationToken)
+    {
+        var rejected = Path.Combine(local, "rejected");
+        if (Directory.Exists(rejected))
+            await store.PublishFolderAsync(RunLayout.Rejected(runId), rejected, cancellationToken);
+    }
+
+    /// <summary>Vocabularies from the training text for the models that do not start from a base checkpoint (sizes from the settings).</summary>
+    private async Task PublishTokenizersAsync(StageRequest input, string local, StageScratch scratch, CancellationToken cancellationToken)
+    {
+        var settings = input.Settings;
+        if (settings.Teacher.BaseModel is not null && settings.Student.BaseModel is not null)
+            return;
+        var corpus = TrainingText(local);
+        if (settings.Teacher.BaseModel is null)
+        {
+            var folder = scratch.Folder("teacher-tokenizer");
+            VocabularyBuilder.WriteByteLevelBpe(corpus, folder, settings.Teacher.VocabularySize);
+            await store.PublishFolderAsync(RunLayout.Tokenizer(input.RunId, ModelFolders.TeacherRole), folder, cancellationToken);
+        }
+        if (settings.Student.BaseModel is null)
+        {
+            var folder = scratch.Folder("student-tokenizer");
+            VocabularyBuilder.WriteWordPiece(corpus, folder, settings.Student.VocabularySize);
+            await store.PublishFolderAsync(RunLayout.Tokenizer(input.RunId, ModelFolders.StudentRole), folder, cancellationToken);
+        }
+    }
+
+    /// <summary>Queries, titles and summaries of the training material (CPT rows, SFT lists, candidates); never the test queries.</summary>
+    private static List<string> TrainingText(string local)
+    {
+        IEnumerable<T> Read<T>(string path) =>
+            File.ReadLines(Path.Combine(local, path)).Where(l => l.Length > 0).Select(PreparedJsonl.FromLine<T>);
+        return
+        [
+            .. Read<CptExample>(PreparedDataPaths.CptTrain).SelectMany(c => new[] { c.Query, c.Title, c.Summary }),
+            .. Read<GradedList>(PreparedDataPaths.SftTrain).SelectMany(l => l.Docs.SelectMany(d => new[] { l.Query, d.Title, d.Summary })),
+            .. Read<CandidateList>(PreparedDataPaths.CandidatesTrain).Concat(Read<CandidateList>(PreparedDataPaths.CandidatesDev))
+                .SelectMany(l => l.Docs.SelectMany(d => new[] { l.Query, d.Title, d.Summary })),
+        ];
+    }
+
+    /// <summary>Writes PrepareData's outputs into a local folder that is then published.</summary>
+    private sealed class FolderSink(string root) : IPreparedDataSink
+    {
+        public Task<Stream> CreateAsync(string path, CancellationToken cancellationToken)
+        {
+            var full = Path.Combine(root, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            return Task.FromResult<Stream>(File.Create(full));
+        }
+    }
+}

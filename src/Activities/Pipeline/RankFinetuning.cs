@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RankDistill.Activities.Data;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable;
+using RankDistill.Models.Batching;
+using RankDistill.Models.Devices;
+using RankDistill.Models.Llm;
+using RankDistill.Models.Tokenization;
+using RankDistill.Models.Training;
+using static TorchSharp.torch;
+
+namespace RankDistill.Activities.Pipeline;
+
+/// <summary>
+/// SFT: the CPT model becomes a ranker (its <c>&lt;/s&gt;</c> hidden state through a fresh score head) trained with a
+/// rank loss (<see cref="PipelineSettings.RankLoss"/>) on the labelled train queries. The result is the teacher,
+/// published with its tokenizer at <see cref="RunLayout.Model"/>(run, <c>sft</c>).
+/// </summary>
+public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<RankFinetuning> logger)
+    : TaskActivity<StageRequest, TrainedModel>
+{
+    private const string Stage = RunLayout.Stages.RankFinetuning;
+
+    /// <summary>Padded tokens per micro-batch: a batch of 8 lists of 15 documents of ≤ 96 tokens is 11.5k.</summary>
+    private const int TokenBudget = 16_384;
+
+    public override Task<TrainedModel> RunAsync(TaskActivityContext context, StageRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var settings = input.Settings;
+        var trainer = new StageTrainer(store, logger);
+        return trainer.RunOnceAsync(context, input.RunId, Stage, async (scratch, modelFolder) =>
+        {
+            var ct = context.CancellationToken;
+            var on = TorchRuntime.Configure(device.Value, logger);
+            var cpt = await ModelFolders.DownloadAsync(store, RunLayout.Model(input.RunId, RunLayout.Stages.ContinuedPretraining), scratch.Folder("cpt"), ct);
+            var encoder = TokenizerLoader.FromFolder(cpt);
+            var lists = await RunArtifacts.ReadPreparedAsync<GradedList>(store, input.RunId, PreparedDataPaths.SftTrain, ct);
+            var examples = lists.Select(l => new QueryList(
+                l.Query,
+                [.. l.Docs.Select(d => encoder.Encode(l.Query, TeacherText.Document(d.Title, d.Summary), settings.MaxSequenceLength))],
+                [.. l.Docs.Select(d => (float)d.Grade)])).ToList();
+
+            // The score head is new: its initial weights come from the seed.
+            manual_seed(settings.Seed + 1);
+            var (model, _) = DecoderCheckpoint.LoadRanker(cpt, on);
+            using var _ = model;
+            // The ranker reads each row's last real token whichever side pads, so right padding (the collator's default) is fine.
+            var task = new RankingTask<DecoderRanker>(settings.RankLoss, padTokenId: encoder.PadId, paddingSide: PaddingSide.Right);
+            var options = StageTrainer.Options(settings.RankFinetuning, settings.Seed, TokenBudget);
+            var result = await trainer.TrainAsync(context, input.RunId, Stage, scratch, model, task, options, examples);
+
+            DecoderCheckpoint.Save(model, modelFolder);
+            ModelFolders.CopyTokenizer(cpt, modelFolder);
+            return result;
+        });
+    }
+}

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable;
+using RankDistill.Durable.Client;
+using RankDistill.Durable.Worker;
+using RankDistill.Workflows.Dashboard;
+using RankDistill.Workflows.Hosting;
+using RankDistill.Workflows.Orchestrations;
+
+namespace RankDistill.Workflows.Cli;
+
+/// <summary>
+/// <c>demo [--quick] [--data DIR] [--seed N]</c>: generates a synthetic web from the seed, writes it as drop
+/// <c>demo-[quick-]&lt;seed&gt;</c> into the data folder's store, runs its pipeline in this process (worker on the default
+/// and gpu queues, dashboard on loopback), follows it, and prints the report, ending with the <c>report: …</c> line.
+/// Run again on the same data folder, it resumes the unfinished run (same instance id) or, when it is done, prints its
+/// report again. Deterministic: the same seed and preset give the same drop, the same run and the same numbers.
+/// </summary>
+internal sealed class DemoCommand : IHostCommand
+{
+    public const string DefaultDataFolder = ".data/demo";
+    public const long DefaultSeed = 42;
+
+    // One process runs everything here, so after a crash the next run waits out the dead process's leases: keep them short.
+    private static readonly TimeSpan _leaseDuration = TimeSpan.FromSeconds(15);
+
+    public Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "A smaller world and the Quick preset: under 2 minutes on 2 cores." };
+        var seed = new Option<long>("--seed") { Description = "Seeds the synthetic web (and so the whole run).", DefaultValueFactory = _ => DefaultSeed, HelpName = "N" };
+        var data = DataOption.Create();
+        data.Description = $"The data folder (task hub, store); default: Data:Root when configured, else {DefaultDataFolder}.";
+        var command = new Command("demo", "Generate a synthetic click-log world, run the whole pipeline on it here, print the report.") { quick, seed, data };
+        command.SetAction((parseResult, cancellationToken) => HostStartup.RunAsync(parseResult, Settings(parseResult, data, parseResult.GetValue(quick)),
+            (host, ct) => RunAsync(host, parseResult.GetValue(quick), parseResult.GetValue(seed), ct), cancellationToken));
+        return command;
+    }
+
+    /// <summary>What the flags stand for: the data folder (unless configured elsewhere) and the Quick preset.</summary>
+    private static List<string> Settings(ParseResult parseResult, Option<string?> data, bool quick)
+    {
+        var settings = new List<string>(DataOption.Settings(parseResult, data));
+        var configured = HostConfiguration.Build([])["Data:Root"] is not null
+            || parseResult.UnmatchedTokens.Any(t => t.Contains("Data:Root", StringComparison.OrdinalIgnoreCase));
+        if (settings.Count == 0 && !configured)
+            settings.Add($"--Data:Root={DefaultDataFolder}");
+        if (quick)
+            settings.Add($"--Pipeline:Preset={PipelinePreset.Quick}");
+        return settings;
+    }
+
+    private static async Task<int> RunAsync(HostContext host, bool quick, long seed, CancellationToken cancellationToken)
+    {
+        DashboardOptions dashboard;
+        try
+        {
+            dashboard = DashboardOptions.Read(host.Configuration, host.Configuration["Dashboard:Urls"] is null ? [FreeDashboardUrl()] : null);
+        }
+        catch (InvalidSettingsException e)
+        {
+            await host.Error.WriteLineAsync(e.Message);
+            return ExitCodes.InvalidConfiguration;
+        }
+        var builder = DashboardWebHost.CreateBuilder(host.Configuration, host.Settings, dashboard,
+            new Dictionary<string, int> { [TaskOptions.DefaultQueue] = Environment.ProcessorCount, [PipelineSteps.GpuQueue] = 1 });
+        builder.Services.Configure<DurableTaskWorkerOptions>(o => (o.ActivityLeaseDuration, o.OrchestrationLockDuration) = (_leaseDuration, _leaseDuration));
+        builder.Logging.ClearProviders();
+        // Progress bars own the terminal: only warnings get through. Redirected output also gets the host's own
+        // information lines; the trainers' line per update would drown the progress lines, which already carry it.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((category, level) => level >= LogLevel.Warning
+            || (!ProgressView.IsInteractive && level >= LogLevel.Information && category?.StartsWith("RankDistill.Workflows", StringComparison.Ordinal) == true));
+        await using var app = builder.Build();
+        app.MapDashboard();
+        await app.StartAsync(cancellationToken);
+        try
+        {
+            return await RunPipelineAsync(host, app.Services, app.Urls, quick, seed, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await host.Error.WriteLineAsync("Interrupted. Run the same command again (same --data) to resume where the run stopped.");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<int> RunPipelineAsync(
+        HostContext host, IServiceProvider services, ICollection<string> urls, bool quick, long seed, CancellationToken cancellationToken)
+    {
+        var output = host.Output;
+        var store = services.GetRequiredService<IArtifactStore>();
+        var client = services.GetRequiredService<DurableTaskClient>();
+        var settings = host.Settings.Pipeline.Settings;
+        var dropId = DemoDrop.IdFor(quick, seed);
+        await output.WriteLineAsync($"RankDistill demo: data folder {host.Settings.Data.Root}, preset {host.Settings.Pipeline.Preset}, seed {seed}");
+        foreach (var url in urls)
+            await output.WriteLineAsync($"Dashboard: {url}/ (while the demo runs)");
+        if (await DemoDrop.EnsureAsync(store, quick, seed, cancellationToken))
+            await output.WriteLineAsync($"Wrote drop {dropId} to {store.Description}");
+        var outcome = await PipelineSubmission.SubmitAsync(client, dropId, settings, cancellationToken);
+        var instanceId = outcome.InstanceId;
+        await output.WriteLineAsync(outcome.Started ? $"Started {instanceId}" : $"Found {instanceId} ({outcome.ExistingStatus}): {(outcome.ExistingStatus is { } s && s.IsTerminal() ? "reporting it" : "resuming it")}");
+        var runSettings = (await client.GetInstanceAsync(instanceId, cancellationToken))?.ReadInputAs<PipelineInput>()?.Settings ?? settings;
+
+        var last = await ProgressView.FollowAsync(new PipelineProgress(client, store, instanceId, runSettings), output, cancellationToken);
+        var instance = last.Instance;
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            await host.Error.WriteLineAsync($"{instanceId} {instance.RuntimeStatus}: {instance.FailureDetails?.ToString() ?? "(no failure details)"}");
+            await host.Error.WriteLineAsync($"See `status {instanceId} --data {host.Settings.Data.Root}`; continue a failed run with `rewind {instanceId}`.");
+            return ExitCodes.Failure;
+        }
+        var result = instance.ReadOutputAs<PipelineOutput>() ?? throw new InvalidOperationException($"{instanceId} completed without an output.");
+        await DemoReport.WriteAsync(output, result, ReportLocation(host.Settings, result.RunId));
+        return ExitCodes.Success;
+    }
+
+    private static string ReportLocation(HostSettings settings, string runId) => settings.Storage.Kind == StorageKind.Local
+        ? Path.Combine(settings.Storage.LocalRoot, RunLayout.ReportHtml(runId))
+        : RunLayout.ReportHtml(runId);
+
+    /// <summary>The dashboard's usual address when its port is free; else any free loopback port (a second demo, a running serve).</summary>
+    private static string FreeDashboardUrl()
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, new Uri(DashboardOptions.DefaultUrl).Port);
+            probe.Start();
+            return DashboardOptions.DefaultUrl;
+        }
+        catch (SocketException)
+        {
+            return "http://127.0.0.1:0";
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using RankDistill.Activities.Pipeline;
+using RankDistill.Durable;
+
+namespace RankDistill.Workflows.Orchestrations;
+
+/// <summary>
+/// One drop's run, instance id <c>pipeline-&lt;drop-id&gt;</c> (see <see cref="InstanceIdFor"/>): PrepareData →
+/// ContinuedPretraining → RankFinetuning → teacher labelling (<see cref="TeacherLabelingShards"/>, fan-out over shards) →
+/// Distillation → Evaluation → Publish. Each step is an activity with its own retry policy (<see cref="PipelineSteps"/>);
+/// a completed step is a result in the history, so a crash never runs it again. The custom status names the step
+/// (<see cref="PipelineStatus"/>); the run manifest is rewritten after every step. A student that fails its gates is a
+/// successful run with <c>Promoted = false</c> and the reason.
+/// </summary>
+public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, PipelineOutput>
+{
+    public const string Name = nameof(DistillationPipeline);
+
+    /// <summary>The one instance (and run) id of a drop's pipeline: scheduling it again is refused, so a drop runs once.</summary>
+    public static string InstanceIdFor(string dropId) => $"pipeline-{dropId}";
+
+    public override async Task<PipelineOutput> RunAsync(TaskOrchestrationContext context, PipelineInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        // Bad settings fail the run before any work, with every bad setting named.
+        PipelineSettingsRules.Check(input.Settings);
+        var run = new ManifestRecorder(context, new RunManifest
+        {
+            RunId = input.RunId,
+            DropId = input.DropId,
+            Settings = input.Settings,
+            StartedAt = context.CurrentUtcDateTime,
+            Rejected = RunLayout.Rejected(input.RunId),
+        });
+        var request = new StageRequest(input.RunId, input.DropId, input.Settings);
+        try
+        {
+            var prepared = await run.StepAsync(RunLayout.Stages.PrepareData, "PrepareData", $"reading drop {input.DropId}",
+                () => context.CallActivityAsync<PreparedData>("PrepareData", request, PipelineSteps.Default),
+                p => Outputs(("data", RunLayout.Prepared(input.RunId, "data")), ("rejected", RunLayout.Rejected(input.RunId))),
+                p => Metrics(("click_rows_read", p.Summary.ClickRowsRead), ("click_rows_rejected", p.Summary.ClickRowsRejected),
+                    ("label_rows_read", p.Summary.LabelRowsRead), ("label_rows_rejected", p.Summary.LabelRowsRejected),
+                    ("duplicate_click_rows", p.Summary.DuplicateClickRows), ("candidate_lists", p.CandidateLists), ("labeling_shards", p.LabelingShards)),
+                (m, p) => m with { Inputs = p.Inputs, Data = p.Summary });
+
+            await run.StepAsync(RunLayout.Stages.ContinuedPretraining, "ContinuedPretraining",
+                $"causal LM, {input.Settings.ContinuedPretraining.Steps} steps",
+                () => context.CallActivityAsync<TrainedModel>("ContinuedPretraining", request, PipelineSteps.Gpu), ModelOutputs, TrainingMetrics);
+
+            await run.StepAsync(RunLayout.Stages.RankFinetuning, "RankFinetuning",
+                $"rank loss, {input.Settings.RankFinetuning.Steps} steps",
+                () => context.CallActivityAsync<TrainedModel>("RankFinetuning", request, PipelineSteps.Gpu), ModelOutputs, TrainingMetrics);
+
+            var labels = await run.StepAsync(RunLayout.Stages.TeacherLabeling, nameof(TeacherLabelingShards),
+                $"{prepared.LabelingShards} shards of {input.Settings.LabelingShardSize} lists",
+                () => context.CallSubOrchestratorAsync<IReadOnlyList<LabelShardResult>>(
+                    nameof(TeacherLabelingShards), new LabelingInput(input.RunId, input.Settings, prepared.LabelingShards)),
+                shards => shards.ToDictionary(s => $"shard_{s.Shard.ToString("D5", CultureInfo.InvariantCulture)}", s => s.Path),
+                shards => Metrics(("shards", shards.Count), ("lists", shards.Sum(s => s.Lists)), ("documents", shards.Sum(s => s.Documents))));
+
+            var student = await run.StepAsync(RunLayout.Stages.Distillation, "Distillation",
+                $"BERT student, {input.Settings.Distillation.Steps} steps",
+                () => context.CallActivityAsync<TrainedModel>("Distillation",
+                    new DistillationRequest(input.RunId, input.Settings, [.. labels.Select(l => l.Path)]), PipelineSteps.Gpu),
+                ModelOutputs, TrainingMetrics);
+
+            var evaluation = await run.StepAsync(RunLayout.Stages.Evaluation, "Evaluation", "teacher vs student vs BM25",
+                () => context.CallActivityAsync<EvaluationResult>("Evaluation", request, PipelineSteps.Default),
+                e => Outputs(("report", e.ReportPath)),
+                e => Metrics(("teacher_ndcg5", e.Teacher.Ndcg5), ("student_ndcg5", e.Student.Ndcg5), ("bm25_ndcg5", e.Bm25.Ndcg5),
+                    ("student_vs_teacher", e.StudentVsTeacher), ("student_speedup", e.StudentSpeedup), ("test_queries", e.TestQueries)));
+
+            var published = await run.StepAsync(RunLayout.Stages.Publish, "Publish", "checking the gates",
+                () => context.CallActivityAsync<PublishResult>("Publish",
+                    new PublishRequest(input.RunId, input.Settings, student.ModelPath, evaluation), PipelineSteps.Default),
+                p => p.PublishedPath is { } path ? Outputs(("published", path)) : Outputs(),
+                p => Metrics(("promoted", p.Promoted ? 1 : 0)));
+
+            await run.FinishAsync(m => m with { Status = "completed", Promoted = published.Promoted, Reason = published.Reason });
+            context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.Publish, 1, published.Promoted ? "promoted" : $"not promoted: {published.Reason}"));
+            return new PipelineOutput(input.RunId, published.Promoted, published.Reason, evaluation);
+        }
+        catch (TaskFailedException failed)
+        {
+            // Lineage of a failed run too: which step failed and why. The failure itself is rethrown unchanged.
+            await run.FinishAsync(m => m with { Status = "failed", Failure = failed.Message });
+            throw;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> ModelOutputs(TrainedModel model) => Outputs(("model", model.ModelPath));
+
+    private static IReadOnlyDictionary<string, double> TrainingMetrics(TrainedModel model) =>
+        Metrics(("steps", model.Steps), ("final_loss", model.FinalLoss), ("resumed_from_step", model.ResumedFromStep));
+
+    private static Dictionary<string, string> Outputs(params (string Key, string Value)[] outputs) =>
+        outputs.ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+
+    private static Dictionary<string, double> Metrics(params (string Key, double Value)[] metrics) =>
+        metrics.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+}

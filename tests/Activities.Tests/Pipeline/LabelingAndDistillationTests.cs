@@ -1,0 +1,96 @@
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+using RankDistill.Models.Bert;
+using RankDistill.Models.Tokenization;
+
+namespace RankDistill.Activities.Tests.Pipeline;
+
+/// <summary>Teacher labelling shard by shard, then distillation, on the tiny drop with the Tiny preset.</summary>
+public sealed class LabelingAndDistillationTests : IDisposable
+{
+    private const string Distill = RunLayout.Stages.Distillation;
+    private readonly PipelineHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TeacherLabeling_EveryShard_ScoresEachCandidateOnceInOrderAndReusesAWrittenShard()
+    {
+        await _harness.WriteDropAsync();
+        var prepared = await _harness.TeacherAsync("r1");
+
+        var shards = await _harness.LabelAsync("r1", prepared.LabelingShards);
+        var info = await _harness.Store.GetInfoAsync(RunLayout.LabelShard("r1", 0), Ct);
+        using var context = new TestActivityContext();
+        var again = await _harness.Labeling.RunAsync(context, new LabelShardRequest("r1", PipelineHarness.Settings, 0));
+
+        Assert.Equal(shards[0], again);
+        Assert.Empty(context.Heartbeats); // nothing was scored the second time
+        Assert.Equal(info, await _harness.Store.GetInfoAsync(RunLayout.LabelShard("r1", 0), Ct));
+        Assert.Equal(prepared.CandidateLists, shards.Sum(s => s.Lists));
+        Assert.Equal(prepared.Summary.CandidateDocuments.Train + prepared.Summary.CandidateDocuments.Dev, shards.Sum(s => s.Documents));
+        Assert.All(shards.SkipLast(1), s => Assert.Equal(PipelineHarness.Settings.LabelingShardSize, s.Lists));
+        var lists = new List<LabelledList>();
+        foreach (var shard in shards)
+            lists.AddRange(await TeacherLabeling.ReadShardAsync(_harness.Store, shard.Path, Ct));
+        var candidates = await RunArtifacts.ReadCandidatesAsync(_harness.Store, "r1", Ct);
+        Assert.Equal(candidates.Select(c => c.Query), lists.Select(l => l.Query));
+        Assert.All(lists.SelectMany(l => l.Docs), d => Assert.True(float.IsFinite(d.Score)));
+        Assert.True(lists.SelectMany(l => l.Docs).Select(d => d.Score).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public async Task TeacherLabeling_ShardPastTheEnd_ThrowsNamingTheShardCount()
+    {
+        await _harness.WriteDropAsync();
+        var prepared = await _harness.TeacherAsync("r1");
+        using var context = new TestActivityContext();
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            _harness.Labeling.RunAsync(context, new LabelShardRequest("r1", PipelineHarness.Settings, prepared.LabelingShards)));
+
+        Assert.Contains($"{prepared.LabelingShards} shards", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Distillation_CancelledThenRerun_MatchesAnUninterruptedStudentAndIsReusedAfter()
+    {
+        await _harness.WriteDropAsync();
+        var prepared = await _harness.TeacherAsync("r1");
+        var shards = (await _harness.LabelAsync("r1", prepared.LabelingShards)).Select(s => s.Path).ToList();
+        // A second run distils from the same labels: its stage output is the uninterrupted reference.
+        var whole = new DistillationRequest("r1", PipelineHarness.Settings, shards);
+        var broken = new DistillationRequest("r2", PipelineHarness.Settings, shards);
+        using (var context = new TestActivityContext())
+            await _harness.Distill.RunAsync(context, whole);
+        using (var context = new TestActivityContext())
+            await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r2"));
+
+        using (var interrupted = new TestActivityContext(cancelAfter: 13))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Distill.RunAsync(interrupted, broken));
+        using var resumed = new TestActivityContext();
+        var result = await _harness.Distill.RunAsync(resumed, broken);
+        using var again = new TestActivityContext();
+        var reused = await _harness.Distill.RunAsync(again, broken);
+
+        Assert.Equal(10, result.ResumedFromStep);
+        Assert.Equal(result, reused);
+        Assert.Empty(again.Heartbeats);
+        Assert.Equal(await _harness.ReadAsync($"{RunLayout.Model("r1", Distill)}/model.safetensors"), await _harness.ReadAsync($"{RunLayout.Model("r2", Distill)}/model.safetensors"));
+        var local = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await (await _harness.Store.GetSetAsync(result.ModelPath, Ct)).DownloadAsync(local, Ct);
+            var (student, report) = BertCheckpoint.LoadRanker(local);
+            using var _ = student;
+            Assert.Empty(report.Missing);
+            Assert.Equal(student.Config.VocabSize, TokenizerLoader.FromFolder(local).VocabularySize);
+        }
+        finally
+        {
+            Directory.Delete(local, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using RankDistill.Activities.Data;
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+
+namespace RankDistill.Activities.Tests.Pipeline;
+
+public sealed class PrepareDataActivityTests : IDisposable
+{
+    private readonly PipelineHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task RunAsync_TinyDrop_PublishesDataTokenizersAndLineage()
+    {
+        await _harness.WriteDropAsync();
+        using var context = new TestActivityContext();
+
+        var prepared = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
+
+        var ct = TestContext.Current.CancellationToken;
+        var data = await _harness.Store.GetSetAsync(RunLayout.PreparedData("r1"), ct);
+        await data.VerifyAsync(ct);
+        Assert.Contains(data.Files, f => f.Name == RunArtifacts.InDataSet(PreparedDataPaths.CptTrain));
+        Assert.NotNull(await _harness.Store.OpenSetAsync(RunLayout.Tokenizer("r1", ModelFolders.TeacherRole), ct));
+        Assert.NotNull(await _harness.Store.OpenSetAsync(RunLayout.Tokenizer("r1", ModelFolders.StudentRole), ct));
+        // The marker is not an input; both data files are, with their ETags.
+        Assert.Equal(["clicklogs/tiny/part-00000.jsonl", "labels/tiny/labels.jsonl"], prepared.Inputs.Select(i => i.Name));
+        Assert.All(prepared.Inputs, i => Assert.False(string.IsNullOrEmpty(i.Hash)));
+        var lists = prepared.Summary.CandidateLists.Train + prepared.Summary.CandidateLists.Dev;
+        Assert.Equal(lists, prepared.CandidateLists);
+        Assert.Equal((lists + 3) / 4, prepared.LabelingShards);
+        Assert.True(prepared.Summary.LabelledQueries.Test > 0 && prepared.Summary.LabelledQueries.Train > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_Twice_ReturnsSameResultWithoutRedoingTheWork()
+    {
+        await _harness.WriteDropAsync();
+        using var context = new TestActivityContext();
+        var first = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
+        var manifest = $"{RunLayout.PreparedData("r1")}/{ArtifactSetManifest.FileName}";
+        var before = await _harness.Store.GetInfoAsync(manifest, TestContext.Current.CancellationToken);
+
+        var second = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
+
+        Assert.Equal(Json(first), Json(second));
+        Assert.Equal(before, await _harness.Store.GetInfoAsync(manifest, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task RunAsync_MalformedRows_RejectsAndCountsThem()
+    {
+        await _harness.WriteDropAsync(["{\"query\": \"cut in the mid", "not json at all", "{\"title\":\"no query\",\"url\":\"https://x.test/\",\"position\":1,\"clicked\":true}"]);
+        using var context = new TestActivityContext();
+
+        var prepared = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
+
+        Assert.Equal(3, prepared.Summary.ClickRowsRejected);
+        var rejected = await _harness.ReadAsync($"{RunLayout.Rejected("r1")}/clicklogs.jsonl");
+        Assert.Equal(3, System.Text.Encoding.UTF8.GetString(rejected).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task RunAsync_OnlyGarbage_ThrowsUnusableDropSayingWhy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _harness.Store.WriteAsync("clicklogs/tiny/part-00000.jsonl", "garbage\n{broken\n"u8.ToArray(), ct);
+        await _harness.Store.WriteAsync("labels/tiny/labels.jsonl", "nothing useful\n"u8.ToArray(), ct);
+        using var context = new TestActivityContext();
+
+        var error = await Assert.ThrowsAsync<UnusableDropException>(() => _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1")));
+
+        Assert.Contains("no usable click-log rows", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no usable label rows", error.Message, StringComparison.Ordinal);
+        // The rows that were set aside are kept; the data set is not published.
+        Assert.NotNull(await _harness.Store.OpenSetAsync(RunLayout.Rejected("r1"), ct));
+        Assert.Null(await _harness.Store.OpenSetAsync(RunLayout.PreparedData("r1"), ct));
+    }
+
+    private static string Json(PreparedData data) => PreparedJsonl.ToLine(data);
+}

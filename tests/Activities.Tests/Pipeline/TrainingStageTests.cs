@@ -1,0 +1,119 @@
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+using RankDistill.Models.Llm;
+using RankDistill.Models.Tokenization;
+
+namespace RankDistill.Activities.Tests.Pipeline;
+
+/// <summary>The training activities on the tiny drop with the Tiny preset (20 updates, a checkpoint every 5).</summary>
+public sealed class TrainingStageTests : IDisposable
+{
+    private const string Cpt = RunLayout.Stages.ContinuedPretraining;
+    private readonly PipelineHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ContinuedPretraining_Twice_SecondRunReusesThePublishedModel()
+    {
+        await PrepareAsync("r1");
+        using var context = new TestActivityContext();
+        var first = await _harness.Cpt.RunAsync(context, PipelineHarness.Request("r1"));
+        var log = await _harness.Store.GetInfoAsync(RunLayout.LossLog("r1", Cpt), Ct);
+        var heartbeats = context.Heartbeats.Count;
+
+        var second = await _harness.Cpt.RunAsync(context, PipelineHarness.Request("r1"));
+
+        Assert.Equal(first, second);
+        Assert.Equal(20, first.Steps);
+        Assert.Equal(heartbeats, context.Heartbeats.Count); // no training step ran
+        Assert.Equal(log, await _harness.Store.GetInfoAsync(RunLayout.LossLog("r1", Cpt), Ct));
+        Assert.Equal(20, heartbeats);
+    }
+
+    [Fact]
+    public async Task ContinuedPretraining_CancelledMidStage_ResumesFromLastCheckpointToTheSameWeights()
+    {
+        await PrepareAsync("whole");
+        await PrepareAsync("broken");
+        using (var whole = new TestActivityContext())
+            await _harness.Cpt.RunAsync(whole, PipelineHarness.Request("whole"));
+
+        using (var interrupted = new TestActivityContext(cancelAfter: 7))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Cpt.RunAsync(interrupted, PipelineHarness.Request("broken")));
+        // The loss curve in the store stops at the checkpoint of step 5, the point the next attempt resumes from.
+        Assert.Equal(5, LossSteps("broken", Cpt).Max());
+        using var resumed = new TestActivityContext();
+        var result = await _harness.Cpt.RunAsync(resumed, PipelineHarness.Request("broken"));
+
+        Assert.Equal(5, result.ResumedFromStep);
+        Assert.Equal(6, resumed.Heartbeats[0].Done);
+        Assert.Equal(Enumerable.Range(1, 20), LossSteps("broken", Cpt));
+        Assert.Equal(await WeightsAsync("whole", Cpt), await WeightsAsync("broken", Cpt));
+    }
+
+    [Fact]
+    public async Task ContinuedPretraining_CorruptNewestCheckpoint_ResumesFromThePreviousOne()
+    {
+        await PrepareAsync("whole");
+        await PrepareAsync("broken");
+        using (var whole = new TestActivityContext())
+            await _harness.Cpt.RunAsync(whole, PipelineHarness.Request("whole"));
+        using (var interrupted = new TestActivityContext(cancelAfter: 12))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Cpt.RunAsync(interrupted, PipelineHarness.Request("broken")));
+        var weights = _harness.FileOf(new ArtifactCheckpointStore(_harness.Store, RunLayout.Checkpoints("broken", Cpt)).PrefixOf(10) + "/model.safetensors");
+        var bytes = await File.ReadAllBytesAsync(weights, Ct);
+        bytes[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(weights, bytes, Ct);
+
+        using var resumed = new TestActivityContext();
+        var result = await _harness.Cpt.RunAsync(resumed, PipelineHarness.Request("broken"));
+
+        Assert.Equal(5, result.ResumedFromStep);
+        Assert.Equal(await WeightsAsync("whole", Cpt), await WeightsAsync("broken", Cpt));
+    }
+
+    [Fact]
+    public async Task RankFinetuning_AfterCpt_PublishesATeacherThatLoadsFromADownloadedCopy()
+    {
+        await PrepareAsync("r1");
+        using var context = new TestActivityContext();
+        await _harness.Cpt.RunAsync(context, PipelineHarness.Request("r1"));
+
+        var sft = await _harness.Sft.RunAsync(context, PipelineHarness.Request("r1"));
+        var again = await _harness.Sft.RunAsync(context, PipelineHarness.Request("r1"));
+
+        Assert.Equal(sft, again);
+        Assert.Equal(RunLayout.Model("r1", RunLayout.Stages.RankFinetuning), sft.ModelPath);
+        var local = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await (await _harness.Store.GetSetAsync(sft.ModelPath, Ct)).DownloadAsync(local, Ct);
+            var encoder = TokenizerLoader.FromFolder(local);
+            var (teacher, report) = DecoderCheckpoint.LoadRanker(local);
+            using var _ = teacher;
+            Assert.Empty(report.Missing); // the score head was saved with the body
+            Assert.True(encoder.VocabularySize <= teacher.Config.VocabSize);
+        }
+        finally
+        {
+            Directory.Delete(local, recursive: true);
+        }
+    }
+
+    private async Task PrepareAsync(string runId)
+    {
+        if (!await _harness.Store.ExistsAsync("clicklogs/tiny/_SUCCESS", Ct))
+            await _harness.WriteDropAsync();
+        using var context = new TestActivityContext();
+        await _harness.Prepare.RunAsync(context, PipelineHarness.Request(runId));
+    }
+
+    private IEnumerable<int> LossSteps(string runId, string stage) =>
+        RankDistill.Models.Training.LossLog.Read(_harness.FileOf(RunLayout.LossLog(runId, stage)))
+            .Where(e => e.Eval is null).Select(e => (int)e.Step);
+
+    private Task<byte[]> WeightsAsync(string runId, string stage) => _harness.ReadAsync($"{RunLayout.Model(runId, stage)}/model.safetensors");
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable.Client;
+using RankDistill.Workflows.Hosting;
+using RankDistill.Workflows.Orchestrations;
+using RankDistill.Workflows.Tests.Demo;
+
+namespace RankDistill.Workflows.Tests.Pipeline;
+
+/// <summary>
+/// The watcher on a real local store and SQLite task hub, with no worker: what it schedules stays in the hub to be
+/// counted. A restart is a new host process on the same data folder.
+/// </summary>
+public sealed class ClickLogWatcherTests
+{
+    [Fact]
+    public async Task ScanAsync_DropWithoutSuccessMarker_StartsNothing()
+    {
+        using var data = new TemporaryFolder();
+        await using var host = await PipelineTestHost.StartAsync(data.Path, worker: false);
+        await WriteDropFilesAsync(host.Store, "arriving", complete: false);
+
+        var started = await Watcher(host).ScanAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(started);
+        Assert.Null(await host.Client.GetInstanceAsync(DistillationPipeline.InstanceIdFor("arriving"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ScanAsync_CompleteDropSeenAgainAndAfterRestart_StartsExactlyOnePipeline()
+    {
+        using var data = new TemporaryFolder();
+        await using (var host = await PipelineTestHost.StartAsync(data.Path, worker: false))
+        {
+            await WriteDropFilesAsync(host.Store, "d1", complete: true);
+            await WriteDropFilesAsync(host.Store, "d2", complete: false);
+
+            Assert.Equal(["pipeline-d1"], await Watcher(host).ScanAsync(TestContext.Current.CancellationToken));
+            Assert.Empty(await Watcher(host).ScanAsync(TestContext.Current.CancellationToken));
+
+            var input = (await host.Client.GetInstanceAsync("pipeline-d1", TestContext.Current.CancellationToken))!.ReadInputAs<PipelineInput>()!;
+            Assert.Equal(new PipelineInput("pipeline-d1", "d1", PipelineSettings.Tiny), input);
+        }
+
+        await using var restarted = await PipelineTestHost.StartAsync(data.Path, worker: false);
+        Assert.Empty(await Watcher(restarted).ScanAsync(TestContext.Current.CancellationToken));
+        await WriteDropFilesAsync(restarted.Store, "d2", complete: true);
+        Assert.Equal(["pipeline-d2"], await Watcher(restarted).ScanAsync(TestContext.Current.CancellationToken));
+
+        var page = await restarted.Client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = "pipeline-" }, TestContext.Current.CancellationToken);
+        Assert.Equal(["pipeline-d1", "pipeline-d2"], page.Instances.Select(i => i.InstanceId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddClickLogWatcher_HostStarts_ScansAndStartsTheCompleteDrop()
+    {
+        using var data = new TemporaryFolder();
+        var store = new LocalArtifactStore(Path.Combine(data.Path, "store"));
+        await WriteDropFilesAsync(store, "ready", complete: true);
+
+        await using var host = await PipelineTestHost.StartAsync(data.Path, worker: false,
+            services: s => s.AddClickLogWatcher(new PipelineOptions { Settings = PipelineSettings.Tiny, WatchInterval = TimeSpan.FromHours(1) }));
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (await host.Client.GetInstanceAsync("pipeline-ready", deadline.Token) is null)
+            await Task.Delay(20, deadline.Token);
+    }
+
+    private static ClickLogWatcher Watcher(PipelineTestHost host) =>
+        new(host.Store, host.Client, host.Settings.Pipeline.Settings, NullLogger<ClickLogWatcher>.Instance);
+
+    // The watcher reads names only: the files' content does not matter here.
+    private static async Task WriteDropFilesAsync(IArtifactStore store, string dropId, bool complete)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await store.WriteAsync($"labels/{dropId}/labels.jsonl", "{}\n"u8.ToArray(), ct);
+        await store.WriteAsync($"clicklogs/{dropId}/part-00000.jsonl", "{}\n"u8.ToArray(), ct);
+        if (complete)
+            await store.WriteAsync($"clicklogs/{dropId}/_SUCCESS", ReadOnlyMemory<byte>.Empty, ct);
+    }
+}

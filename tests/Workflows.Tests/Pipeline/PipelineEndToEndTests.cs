@@ -1,0 +1,80 @@
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+using RankDistill.Durable;
+using RankDistill.Testing;
+using RankDistill.Workflows.Orchestrations;
+using RankDistill.Workflows.Tests.Demo;
+
+namespace RankDistill.Workflows.Tests.Pipeline;
+
+/// <summary>The whole pipeline on a tiny drop, in process, on each store: it completes, with its report and its lineage.</summary>
+public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task DistillationPipeline_LocalStoreAndSqlite_CompletesWithReportAndManifest()
+    {
+        using var data = new TemporaryFolder();
+        await using var host = await PipelineTestHost.StartAsync(data.Path);
+
+        await RunAndCheckAsync(host, "drop-local");
+    }
+
+    [Fact]
+    public async Task DistillationPipeline_Azurite_CompletesWithReportAndManifest()
+    {
+        using var data = new TemporaryFolder();
+        await using var host = await PipelineTestHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Storage:Kind"] = "Blob",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:ContainerPrefix"] = AzuriteFixture.NewContainerPrefix(),
+        });
+
+        await RunAndCheckAsync(host, "drop-blob");
+    }
+
+    private static async Task RunAndCheckAsync(PipelineTestHost host, string dropId)
+    {
+        await TinyWorld.WriteDropAsync(host.Store, dropId);
+
+        var instance = await host.RunAsync(dropId);
+
+        Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instance.RuntimeStatus}: {instance.FailureDetails}");
+        var runId = DistillationPipeline.InstanceIdFor(dropId);
+        var output = instance.ReadOutputAs<PipelineOutput>()!;
+        Assert.Equal(runId, output.RunId);
+        Assert.False(string.IsNullOrWhiteSpace(output.Reason));
+        Assert.True(output.Metrics.TestQueries > 0);
+        Assert.InRange(output.Metrics.Student.Ndcg5, 0, 1);
+        Assert.True(await host.Store.ExistsAsync(RunLayout.ReportJson(runId), TestContext.Current.CancellationToken));
+        Assert.True(await host.Store.ExistsAsync(RunLayout.ReportHtml(runId), TestContext.Current.CancellationToken));
+        Assert.Equal(RunLayout.Stages.Publish, instance.ReadCustomStatusAs<PipelineStatus>()!.Step);
+
+        var manifest = (await WriteRunManifest.ReadAsync(host.Store, runId, TestContext.Current.CancellationToken))!;
+        Assert.Equal("completed", manifest.Status);
+        Assert.Equal(dropId, manifest.DropId);
+        Assert.Equal(host.Settings.Pipeline.Settings, manifest.Settings);
+        Assert.Equal(WriteRunManifest.CodeVersion, manifest.CodeVersion);
+        Assert.Equal(output.Promoted, manifest.Promoted);
+        // Lineage: every drop file read, each with its size and hash; rejected rows counted.
+        var dropFiles = new List<string>();
+        await foreach (var file in host.Store.ListAsync($"clicklogs/{dropId}/", TestContext.Current.CancellationToken))
+            dropFiles.Add(file.Name);
+        Assert.All(dropFiles.Where(f => !f.EndsWith("/_SUCCESS", StringComparison.Ordinal)), f => Assert.Contains(manifest.Inputs, i => i.Name == f));
+        Assert.All(manifest.Inputs, i => Assert.False(string.IsNullOrEmpty(i.Hash)));
+        Assert.Equal(TinyWorld.Options.MalformedRows, manifest.Data!.ClickRowsRejected);
+        Assert.Equal(
+            [RunLayout.Stages.PrepareData, RunLayout.Stages.ContinuedPretraining, RunLayout.Stages.RankFinetuning, RunLayout.Stages.TeacherLabeling,
+             RunLayout.Stages.Distillation, RunLayout.Stages.Evaluation, RunLayout.Stages.Publish],
+            manifest.Steps.Select(s => s.Stage));
+        Assert.Equal(RunLayout.Model(runId, RunLayout.Stages.Distillation), manifest.Steps.Single(s => s.Stage == RunLayout.Stages.Distillation).Outputs["model"]);
+        Assert.Equal(output.Metrics.Student.Ndcg5, manifest.Steps.Single(s => s.Stage == RunLayout.Stages.Evaluation).Metrics["student_ndcg5"]);
+        Assert.All(manifest.Steps, s => Assert.True(s.CompletedAt >= s.StartedAt));
+
+        // Routing: training and labelling ran on the gpu queue, the rest on the default queue.
+        var history = await PipelineHistory.ReadAsync(host.Client, runId);
+        var scheduled = history.Instances.SelectMany(h => h.OfType<Durable.History.TaskScheduled>()).ToList();
+        Assert.All(scheduled.Where(t => t.Name is "ContinuedPretraining" or "RankFinetuning" or "TeacherLabeling" or "Distillation"), t => Assert.Equal("gpu", t.Queue));
+        Assert.All(scheduled.Where(t => t.Name is "PrepareData" or "Evaluation" or "Publish"), t => Assert.Equal(TaskOptions.DefaultQueue, t.Queue));
+    }
+}
