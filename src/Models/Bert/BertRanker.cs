@@ -1,3 +1,4 @@
+using RankDistill.Models.Checkpoints;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -32,6 +33,10 @@ public sealed class BertRanker : nn.Module<Tensor, Tensor, Tensor, Tensor>, IRan
         _pooler = usePooler ? nn.Linear(config.HiddenSize, config.HiddenSize) : null;
         _dropout = nn.Dropout(config.HiddenDropoutProb);
         _classifier = nn.Linear(config.HiddenSize, 1);
+        HuggingFaceInit.Apply(_embeddings);
+        HuggingFaceInit.Apply(_encoder);
+        if (_pooler is not null)
+            HuggingFaceInit.Apply(_pooler);
         using (no_grad())
         {
             // As HF starts a new head: N(0, initializer_range 0.02²) weights, zero bias.

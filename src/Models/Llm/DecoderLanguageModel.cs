@@ -1,3 +1,4 @@
+using RankDistill.Models.Checkpoints;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -18,6 +19,8 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
         _model = new DecoderModel(config);
         _lmHead = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
+        if (_lmHead is not null)
+            HuggingFaceInit.Apply(_lmHead);
     }
 
     public DecoderConfig Config => _model.Config;

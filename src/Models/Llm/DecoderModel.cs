@@ -1,3 +1,4 @@
+using RankDistill.Models.Checkpoints;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -29,6 +30,7 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
         _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
         _rotary = new RotaryEmbedding(config.HeadSize, config.RopeTheta);
         RegisterComponents();
+        HuggingFaceInit.Apply(this);
     }
 
     public DecoderConfig Config { get; }
