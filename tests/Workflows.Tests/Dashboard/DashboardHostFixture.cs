@@ -16,7 +16,7 @@ public class DashboardHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await DashboardTestHost.StartAsync();
+        _host = await StartHostAsync();
         CompletedId = await StartCompletedAsync(Host);
         var done = await Host.WaitForEndAsync(CompletedId);
         if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
@@ -30,6 +30,8 @@ public class DashboardHostFixture : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
+    protected virtual Task<DashboardTestHost> StartHostAsync() => DashboardTestHost.StartAsync();
+
     /// <summary>Starts the pipeline the fixture's tests look at; returns its instance id.</summary>
     protected virtual Task<string> StartCompletedAsync(DashboardTestHost host) => host.StartPipelineAsync(CompletedDrop);
 }
@@ -37,6 +39,8 @@ public class DashboardHostFixture : IAsyncLifetime
 /// <summary>The host of the browser tests: its completed pipeline is <see cref="PipelineUnderTest"/>.</summary>
 public sealed class BrowserHostFixture : DashboardHostFixture
 {
+    protected override Task<DashboardTestHost> StartHostAsync() => DashboardTestHost.StartAsync(serveGpu: true);
+
     protected override async Task<string> StartCompletedAsync(DashboardTestHost host) =>
         await host.Client.ScheduleNewOrchestrationInstanceAsync(PipelineUnderTest.Name, await PipelineUnderTest.InputAsync(host, CompletedDrop),
             new StartOrchestrationOptions { InstanceId = PipelineUnderTest.InstanceId(CompletedDrop) }, TestContext.Current.CancellationToken);

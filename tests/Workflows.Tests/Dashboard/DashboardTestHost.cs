@@ -51,7 +51,9 @@ public sealed class DashboardTestHost : IAsyncDisposable
     /// <param name="settings">Extra settings (e.g. Dashboard:ApiKey, secrets to scrub).</param>
     /// <param name="listenHost">The address to listen on; 127.0.0.1 by default.</param>
     /// <param name="connectHost">The address tests connect to; <paramref name="listenHost"/> by default.</param>
-    public static async Task<DashboardTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string listenHost = "127.0.0.1", string? connectHost = null)
+    /// <param name="serveGpu">Also run the <c>gpu</c> queue (the real pipeline's training); off, gpu work waits, as with no GPU worker.</param>
+    public static async Task<DashboardTestHost> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, string listenHost = "127.0.0.1", string? connectHost = null, bool serveGpu = false)
     {
         var dataRoot = Directory.CreateTempSubdirectory("rankdistill-dashboard-").FullName;
         var values = new Dictionary<string, string?> { ["Data:Root"] = dataRoot };
@@ -62,7 +64,7 @@ public sealed class DashboardTestHost : IAsyncDisposable
         var port = FreePort.Next();
         var dashboard = DashboardOptions.Read(configuration, [$"http://{listenHost}:{port}"]);
         var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
-            new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2 });
+            serveGpu ? new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2, ["gpu"] = 1 } : new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2 });
         builder.Logging.ClearProviders();
         builder.Services.AddDurableTask(MimicPipeline.Register);
         var app = builder.Build();
@@ -82,7 +84,7 @@ public sealed class DashboardTestHost : IAsyncDisposable
     public async Task<OrchestrationMetadata> WaitForEndAsync(string instanceId)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        deadline.CancelAfter(TimeSpan.FromMinutes(3));
         return await Client.WaitForInstanceCompletionAsync(instanceId, deadline.Token);
     }
 

@@ -1,26 +1,37 @@
+using RankDistill.Activities.Pipeline;
+using RankDistill.Workflows.Orchestrations;
+using RankDistill.Workflows.Tests.Pipeline;
+
 namespace RankDistill.Workflows.Tests.Dashboard;
 
 /// <summary>
-/// The one place the browser tests name the pipeline they show (<see cref="BrowserHostFixture"/>). It is
-/// <see cref="MimicPipeline"/> while the real DistillationPipeline is built elsewhere; at merge, point these members at
-/// the real tiny pipeline: its orchestration name, an input for a small demo drop, and its step names as the timeline
-/// shows them. The API, action and CLI tests keep using <see cref="MimicPipeline"/>: they check the dashboard's reading
-/// of a known history (retries, waits, shards), not the pipeline.
+/// The one place the browser tests name the pipeline they show (<see cref="BrowserHostFixture"/>): the real
+/// DistillationPipeline on the tiny synthetic world with the Tiny preset, trained for real on the host's gpu queue. The
+/// API, action and CLI tests keep using <see cref="MimicPipeline"/>: they check the dashboard's reading of a known
+/// history (retries, waits, shards), not the pipeline.
 /// </summary>
 internal static class PipelineUnderTest
 {
-    public const string Name = MimicPipeline.Name;
+    public const string Name = DistillationPipeline.Name;
 
-    /// <summary>The timeline's step names, in order, for a run without failures.</summary>
-    public static IReadOnlyList<string> StepNames => MimicPipeline.StepNames;
+    /// <summary>The timeline's step names, in order, for a run without failures: each step, then the manifest rewrite.</summary>
+    public static IReadOnlyList<string> StepNames { get; } =
+    [
+        "PrepareData", "WriteRunManifest", "ContinuedPretraining", "WriteRunManifest", "RankFinetuning", "WriteRunManifest",
+        nameof(TeacherLabelingShards), "WriteRunManifest", "Distillation", "WriteRunManifest", "Evaluation", "WriteRunManifest",
+        "Publish", "WriteRunManifest", "WriteRunManifest",
+    ];
 
     /// <summary>The pipeline's instance id for a drop, as the watcher makes it.</summary>
-    public static string InstanceId(string dropId) => $"pipeline-{dropId}";
+    public static string InstanceId(string dropId) => DistillationPipeline.InstanceIdFor(dropId);
 
-    /// <summary>Prepares what the run needs (a drop in the store, for the real one) and returns its input.</summary>
-    public static Task<object> InputAsync(DashboardTestHost host, string dropId)
+    /// <summary>Writes the tiny world's drop into the host's store and returns the run's input.</summary>
+    public static async Task<object> InputAsync(DashboardTestHost host, string dropId)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return Task.FromResult<object>(MimicPipeline.NewInput(dropId));
+        await TinyWorld.WriteDropAsync(host.Store, dropId);
+        // The gate is opened so the page's decision is known ("promoted"): tiny models' metrics mean nothing.
+        var settings = PipelineSettings.Tiny with { Publish = new PublishGates { MinStudentVsTeacher = 0 } };
+        return new PipelineInput(InstanceId(dropId), dropId, settings);
     }
 }
