@@ -151,11 +151,6 @@ internal sealed class TrainingBenchmark : IBenchmark
     private static double AttentionFlops(int layers, int t, int d, int b, bool causal) => (causal ? 6.0 : 12.0) * layers * t * (double)t * d * b;
 
     /// <summary>
-    /// Scoring a realistic mix of lengths (most pairs short, a tail up to 256) with the simplest honest
-    /// length bucketing — sort by length, batch, pad each batch to its own longest — against padding every
-    /// sequence to the global maximum. Stand-in for the batched scorer in Models/Scoring until it is merged.
-    /// </summary>
-    /// <summary>
     /// Scoring throughput of the real <see cref="BatchScorer"/> on a realistic mix of lengths (log-normal,
     /// median ~27 tokens, up to 256): length-bucketed batches against every batch padded to the longest input.
     /// </summary>
