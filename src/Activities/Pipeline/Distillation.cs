@@ -45,7 +45,7 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
                 {
                     examples.Add(new QueryList(
                         list.Query,
-                        [.. list.Docs.Select(d => encoder.Encode(list.Query, TeacherText.Document(d.Title, d.Summary), settings.MaxSequenceLength))],
+                        [.. list.Docs.Select(d => encoder.Encode(list.Query, RankerText.Document(d.Title, d.Summary), settings.MaxSequenceLength))],
                         [.. list.Docs.Select(d => d.Score)]));
                 }
             }

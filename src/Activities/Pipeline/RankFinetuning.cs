@@ -40,7 +40,7 @@ public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions>
             var lists = await RunArtifacts.ReadPreparedAsync<GradedList>(store, input.RunId, PreparedDataPaths.SftTrain, ct);
             var examples = lists.Select(l => new QueryList(
                 l.Query,
-                [.. l.Docs.Select(d => encoder.Encode(l.Query, TeacherText.Document(d.Title, d.Summary), settings.MaxSequenceLength))],
+                [.. l.Docs.Select(d => encoder.Encode(l.Query, RankerText.Document(d.Title, d.Summary), settings.MaxSequenceLength))],
                 [.. l.Docs.Select(d => (float)d.Grade)])).ToList();
 
             // The score head is new: its initial weights come from the seed.

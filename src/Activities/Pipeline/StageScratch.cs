@@ -20,9 +20,9 @@ internal sealed class StageScratch : IDisposable
 
     public string Path { get; }
 
-    /// <summary>A new folder under the system temp folder: <c>rankdistill/&lt;run-id&gt;/&lt;step&gt;-&lt;random&gt;</c>.</summary>
-    public static StageScratch Create(string runId, string step, ILogger logger) =>
-        new(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rankdistill", runId, $"{step}-{Guid.NewGuid():N}"), logger);
+    /// <summary>A new folder <c>rankdistill/&lt;run-id&gt;/&lt;step&gt;-&lt;random&gt;</c> under <paramref name="root"/>, by default the system temp folder.</summary>
+    public static StageScratch Create(string runId, string step, ILogger logger, string? root = null) =>
+        new(System.IO.Path.Combine(root ?? System.IO.Path.GetTempPath(), "rankdistill", runId, $"{step}-{Guid.NewGuid():N}"), logger);
 
     /// <summary>A sub-folder, created empty.</summary>
     public string Folder(string name)

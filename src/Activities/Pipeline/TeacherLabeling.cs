@@ -46,7 +46,7 @@ public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions
         var encoder = TokenizerLoader.FromFolder(folder);
         var (teacher, _) = DecoderCheckpoint.LoadRanker(folder, on);
         using var _ = teacher;
-        var inputs = lists.SelectMany(l => l.Docs.Select(d => encoder.Encode(l.Query, TeacherText.Document(d.Title, d.Summary), input.Settings.MaxSequenceLength))).ToList();
+        var inputs = lists.SelectMany(l => l.Docs.Select(d => encoder.Encode(l.Query, RankerText.Document(d.Title, d.Summary), input.Settings.MaxSequenceLength))).ToList();
         var progress = new Progress(context, inputs.Count);
         var scores = new BatchScorer(new BatchScorerOptions { PadTokenId = encoder.PadId, TokenBudget = TokenBudget })
             .Score(teacher, inputs, on, progress, ct);

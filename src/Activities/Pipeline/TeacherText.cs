@@ -2,12 +2,9 @@ using RankDistill.Models.Llm;
 
 namespace RankDistill.Activities.Pipeline;
 
-/// <summary>How the teacher reads documents, and the small decoder made from the settings when no base LLM is configured.</summary>
+/// <summary>The small decoder made from the settings when no base LLM is configured.</summary>
 internal static class TeacherText
 {
-    /// <summary>A document as every model reads it: title, a line break, summary.</summary>
-    public static string Document(string title, string summary) => title + "\n" + summary;
-
     public static DecoderConfig FreshConfig(PipelineSettings settings, int vocabularySize)
     {
         var teacher = settings.Teacher;

@@ -43,7 +43,7 @@ public sealed class Evaluation(
         var bm25Scores = Bm25Ranker.ScoreLists(test.Lists).Select(s => s.Select(x => (double)x).ToArray()).ToArray();
         var candidates = await ThroughputMeter.CandidatesAsync(store, runId, test, settings.ThroughputDocuments, ct);
 
-        using var scratch = new ScratchFolder(settings.WorkDirectory, "eval");
+        using var scratch = StageScratch.Create(runId, RunLayout.Stages.Evaluation, logger, settings.WorkDirectory);
         // One model at a time, in one process: the same device and threads for both, and one set of weights in memory.
         var teacher = await ScoreAsync(RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), RankerKind.Decoder, "teacher");
         var student = await ScoreAsync(RunLayout.Model(runId, RunLayout.Stages.Distillation), RankerKind.Bert, "student");

@@ -1,4 +1,5 @@
 using RankDistill.Activities.Data;
+using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
 using RankDistill.Models;
 using RankDistill.Models.Batching;

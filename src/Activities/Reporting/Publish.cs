@@ -65,7 +65,7 @@ public sealed class Publish(
         var ct = context.CancellationToken;
         var device = TorchRuntime.Configure(deviceOptions.Value, logger);
         var test = await TestSet.ReadAsync(store, input.RunId, ct);
-        using var scratch = new ScratchFolder(options.Value.WorkDirectory, "publish");
+        using var scratch = StageScratch.Create(input.RunId, RunLayout.Stages.Publish, logger, options.Value.WorkDirectory);
         LoadedRanker ranker;
         try
         {
