@@ -12,7 +12,8 @@ namespace RankDistill.Workflows.Tests.Pipeline;
 /// A real worker process (the host's <c>worker</c> command) killed with SIGKILL in the middle of ContinuedPretraining,
 /// started again and killed in the middle of Distillation, then started a third time: the run completes, no completed
 /// step runs again, each interrupted stage resumes from its last checkpoint, and the student and its metrics equal
-/// those of a run that was never interrupted.
+/// those of a run that was never interrupted. A second run is killed while TeacherLabeling's shards are being labelled:
+/// only the shard in flight is labelled again, and every label file and the student equal an uninterrupted run's.
 /// </summary>
 public sealed class PipelineCrashTests
 {
@@ -82,6 +83,65 @@ public sealed class PipelineCrashTests
         Assert.Equal(expected.Teacher, actual.Teacher);
         Assert.Equal(expected.Student, actual.Student);
         Assert.Equal(expected.Bm25, actual.Bm25);
+    }
+
+    [Fact]
+    public async Task Worker_KilledDuringTeacherLabeling_RedoesOnlyTheUnfinishedShardAndMatchesUninterruptedRun()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var crashed = new TemporaryFolder();
+        using var clean = new TemporaryFolder();
+        const string dropId = "crash-labels";
+        var runId = DistillationPipeline.InstanceIdFor(dropId);
+        // One list a shard over a few hundred queries: seconds of labelling, one shard at a time on the gpu queue.
+        var world = TinyWorld.Options with { Queries = 150 };
+        var settings = PipelineSettings.Tiny with { LabelingShardSize = 1 };
+
+        await using var client = await PipelineTestHost.StartAsync(crashed.Path, worker: false);
+        await TinyWorld.WriteDropAsync(client.Store, dropId, world);
+        Assert.True((await PipelineSubmission.SubmitAsync(client.Client, dropId, settings, ct)).Started);
+
+        var labels = $"{RunLayout.Root(runId)}/labels/";
+        int labelledAtKill;
+        using (var worker = StartWorker(crashed.Path))
+        {
+            labelledAtKill = (int)await WaitUntilAsync(async () => await CountAsync(client.Store, labels), n => n >= 3, worker, "three labelled shards");
+            worker.Kill();
+        }
+        Assert.Null(await client.Store.OpenSetAsync(RunLayout.Model(runId, RunLayout.Stages.Distillation), ct));
+        using (var last = StartWorker(crashed.Path))
+        {
+            var instance = await client.WaitAsync(runId, TimeSpan.FromMinutes(3));
+            Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instance.RuntimeStatus}: {instance.FailureDetails}\n{last.Output}");
+        }
+
+        // Every shard was scheduled once; only the one in flight at the kill (if any) was dispatched twice.
+        var history = await PipelineHistory.ReadAsync(client.Client, runId);
+        var shards = history.Attempts("TeacherLabeling");
+        TestContext.Current.TestOutputHelper?.WriteLine($"killed with {labelledAtKill} of {shards} shards labelled; {history.Dispatches("TeacherLabeling")} dispatches");
+        Assert.True(shards > labelledAtKill, $"the kill came after labelling ended ({labelledAtKill} of {shards} shards)");
+        Assert.InRange(history.Dispatches("TeacherLabeling"), shards, shards + 1);
+        Assert.Equal(1, history.Dispatches("RankFinetuning"));
+        Assert.Equal(1, history.Dispatches("Distillation"));
+
+        await using var reference = await PipelineTestHost.StartAsync(clean.Path);
+        await TinyWorld.WriteDropAsync(reference.Store, dropId, world);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await reference.RunAsync(dropId, settings)).RuntimeStatus);
+        for (var shard = 0; shard < shards; shard++)
+        {
+            var name = RunLayout.LabelShard(runId, shard);
+            Assert.Equal(await reference.Store.ReadAllBytesAsync(name, cancellationToken: ct), await client.Store.ReadAllBytesAsync(name, cancellationToken: ct));
+        }
+        var student = $"{RunLayout.Model(runId, RunLayout.Stages.Distillation)}/model.safetensors";
+        Assert.Equal(await reference.Store.ReadAllBytesAsync(student, cancellationToken: ct), await client.Store.ReadAllBytesAsync(student, cancellationToken: ct));
+    }
+
+    private static async Task<long> CountAsync(IArtifactStore store, string prefix)
+    {
+        long count = 0;
+        await foreach (var _ in store.ListAsync(prefix, TestContext.Current.CancellationToken))
+            count++;
+        return count;
     }
 
     /// <summary>Runs a worker until <paramref name="activity"/>'s heartbeat names its second checkpoint, kills it, and returns that checkpoint's step.</summary>

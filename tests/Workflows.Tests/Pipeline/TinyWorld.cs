@@ -24,6 +24,9 @@ internal static class TinyWorld
     public static SyntheticWorld Generate() => SyntheticWeb.Generate(Options);
 
     /// <summary>Writes the tiny world as a complete drop (files, then <c>_SUCCESS</c>) into <paramref name="store"/>.</summary>
-    public static Task WriteDropAsync(IArtifactStore store, string dropId) =>
-        DemoDrop.WriteAsync(store, Generate(), dropId, TestContext.Current.CancellationToken);
+    public static Task WriteDropAsync(IArtifactStore store, string dropId) => WriteDropAsync(store, dropId, Options);
+
+    /// <summary>Writes a world made with <paramref name="options"/> (the tiny one, resized) as a complete drop.</summary>
+    public static Task WriteDropAsync(IArtifactStore store, string dropId, SyntheticWebOptions options) =>
+        DemoDrop.WriteAsync(store, SyntheticWeb.Generate(options), dropId, TestContext.Current.CancellationToken);
 }
