@@ -14,8 +14,6 @@ namespace RankDistill.Activities.Pipeline;
 /// </summary>
 internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
 {
-    private static readonly SemaphoreSlim _oneTrainingAtATime = new(1, 1);
-
     /// <summary>
     /// Returns the stage's published model when there is a valid one; otherwise runs <paramref name="train"/>, which
     /// trains (through <see cref="TrainAsync"/>) and saves the model into the folder it is given, and publishes it.
@@ -38,14 +36,14 @@ internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
         TrainingResult result;
         // Torch's generators are process-wide and seeded for each model's initial weights and each update's dropout:
         // two trainings at once in a process (a worker running two gpu items) would draw from each other's sequences.
-        await _oneTrainingAtATime.WaitAsync(context.CancellationToken);
+        await TorchGenerators.Exclusive.WaitAsync(context.CancellationToken);
         try
         {
             result = await train(scratch, folder);
         }
         finally
         {
-            _oneTrainingAtATime.Release();
+            TorchGenerators.Exclusive.Release();
         }
         var trained = new TrainedModel(prefix, result.Steps, result.FinalLoss, result.ResumedFromStep ?? 0);
         RunArtifacts.WriteResult(folder, trained);
