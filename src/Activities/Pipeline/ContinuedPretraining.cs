@@ -8,7 +8,6 @@ using RankDistill.Models.Llm;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace RankDistill.Activities.Pipeline;
 
@@ -45,10 +44,9 @@ public sealed class ContinuedPretraining(IArtifactStore store, IOptions<DeviceOp
             var examples = rows.Select(r => encoder.EncodePromptCompletion(r.Query, RankerText.Document(r.Title, r.Summary), settings.MaxSequenceLength)).ToList();
 
             // The initial weights are a function of the seed (a resumed run overwrites them from its checkpoint anyway).
-            manual_seed(settings.Seed);
-            using var model = settings.Teacher.BaseModel is null
+            using var model = TorchGenerators.Seeded(settings.Seed, () => settings.Teacher.BaseModel is null
                 ? new DecoderLanguageModel(TeacherText.FreshConfig(settings, encoder.VocabularySize))
-                : DecoderCheckpoint.LoadLanguageModel(tokenizerFolder);
+                : DecoderCheckpoint.LoadLanguageModel(tokenizerFolder));
             model.to(on);
             var task = new CausalLmTask<DecoderLanguageModel>((m, b) => m.forward(b.InputIds, b.AttentionMask), encoder.PadId);
             var options = StageTrainer.Options(settings.ContinuedPretraining, settings.Seed, TokenBudget);

@@ -8,7 +8,6 @@ using RankDistill.Models.Devices;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace RankDistill.Activities.Pipeline;
 
@@ -50,10 +49,9 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
                 }
             }
 
-            manual_seed(settings.Seed + 2);
-            using var model = settings.Student.BaseModel is null
+            using var model = TorchGenerators.Seeded(settings.Seed + 2, () => settings.Student.BaseModel is null
                 ? new BertRanker(FreshConfig(settings, encoder), usePooler: true)
-                : BertCheckpoint.LoadRanker(tokenizerFolder).Model;
+                : BertCheckpoint.LoadRanker(tokenizerFolder).Model);
             model.to(on);
             var task = new DistillationTask<BertRanker>(settings.DistillationAlpha, settings.DistillationBeta, encoder.PadId, PaddingSide.Right);
             var options = StageTrainer.Options(settings.Distillation, settings.Seed, TokenBudget);

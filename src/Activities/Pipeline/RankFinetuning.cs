@@ -8,7 +8,6 @@ using RankDistill.Models.Devices;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
-using static TorchSharp.torch;
 
 namespace RankDistill.Activities.Pipeline;
 
@@ -44,8 +43,7 @@ public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions>
                 [.. l.Docs.Select(d => (float)d.Grade)])).ToList();
 
             // The score head is new: its initial weights come from the seed.
-            manual_seed(settings.Seed + 1);
-            var (model, _) = DecoderCheckpoint.LoadRanker(cpt, on);
+            var (model, _) = TorchGenerators.Seeded(settings.Seed + 1, () => DecoderCheckpoint.LoadRanker(cpt, on));
             using var _ = model;
             // The ranker reads each row's last real token whichever side pads, so right padding (the collator's default) is fine.
             var task = new RankingTask<DecoderRanker>(settings.RankLoss, padTokenId: encoder.PadId, paddingSide: PaddingSide.Right);

@@ -33,18 +33,9 @@ internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
 
         using var scratch = StageScratch.Create(runId, stage, logger);
         var folder = scratch.Folder("model");
-        TrainingResult result;
-        // Torch's generators are process-wide and seeded for each model's initial weights and each update's dropout:
-        // two trainings at once in a process (a worker running two gpu items) would draw from each other's sequences.
-        await TorchGenerators.Exclusive.WaitAsync(context.CancellationToken);
-        try
-        {
-            result = await train(scratch, folder);
-        }
-        finally
-        {
-            TorchGenerators.Exclusive.Release();
-        }
+        // Two trainings may run at once in a process (a worker serving two gpu items): each seeds and draws torch's
+        // process-wide generators only under TorchGenerators.Sync, so each gives the weights it gives alone.
+        var result = await train(scratch, folder);
         var trained = new TrainedModel(prefix, result.Steps, result.FinalLoss, result.ResumedFromStep ?? 0);
         RunArtifacts.WriteResult(folder, trained);
         await store.PublishFolderAsync(prefix, folder, context.CancellationToken);

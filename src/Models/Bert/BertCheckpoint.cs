@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RankDistill.Models.Checkpoints;
+using RankDistill.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public static class BertCheckpoint
     {
         var config = HuggingFaceFolder.ReadConfig<BertConfig>(folder);
         var usePooler = HasPooler(folder);
-        var model = new BertRanker(config, usePooler);
+        var model = TorchGenerators.Holding(() => new BertRanker(config, usePooler));
         if (device is not null)
             model.to(device);
         var report = HuggingFaceFolder.LoadWeights(model, BertWeightNames.Ranker(config, usePooler), folder, allowNewHead: true);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RankDistill.Models.Checkpoints;
+using RankDistill.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public static class DecoderCheckpoint
     public static DecoderLanguageModel LoadLanguageModel(string folder, Device? device = null)
     {
         var config = HuggingFaceFolder.ReadConfig<DecoderConfig>(folder);
-        var model = new DecoderLanguageModel(config);
+        var model = TorchGenerators.Holding(() => new DecoderLanguageModel(config));
         Load(model, DecoderWeightNames.LanguageModel(config), folder, allowNewHead: false, device);
         return model;
     }
@@ -24,7 +25,7 @@ public static class DecoderCheckpoint
     public static (DecoderRanker Model, WeightLoadReport Report) LoadRanker(string folder, Device? device = null)
     {
         var config = HuggingFaceFolder.ReadConfig<DecoderConfig>(folder);
-        var model = new DecoderRanker(config);
+        var model = TorchGenerators.Holding(() => new DecoderRanker(config));
         var report = Load(model, DecoderWeightNames.Ranker(config), folder, allowNewHead: true, device);
         return (model, report);
     }

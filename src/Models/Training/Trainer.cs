@@ -14,8 +14,9 @@ namespace RankDistill.Models.Training;
 /// Determinism: the data order comes from <see cref="TrainerOptions.Seed"/>; torch's generators
 /// (dropout) are reseeded from (seed, step) before every update, so the RNG state needs no saving and
 /// CUDA, whose generator state TorchSharp does not expose, resumes exactly too. The generators are
-/// process-wide: run one training at a time in a process. The model's initial weights are the
-/// caller's: seed torch before building it.
+/// process-wide, so each update reseeds and draws under <see cref="TorchGenerators.Sync"/>: trainings
+/// may share a process. The model's initial weights are the caller's: build it with
+/// <see cref="TorchGenerators.Seeded{T}"/>.
 /// </remarks>
 public sealed partial class Trainer<TModel, TExample>
     where TModel : nn.Module
@@ -78,18 +79,21 @@ public sealed partial class Trainer<TModel, TExample>
             double lr = LearningRateSchedule.At(_options, step);
             foreach (var group in optimizer.ParamGroups)
                 group.LearningRate = lr;
-            SeedGenerators(_options.Seed, step);
-
-            // Accumulation: gradients of the micro-batches add up; each loss is scaled so the sum is their mean.
+            // Accumulation: gradients of the micro-batches add up; each loss is scaled so the sum is their mean. The
+            // reseed and every draw of the update (dropout) happen with no other work drawing in between.
             _model.zero_grad(set_to_none: true);
             double lossSum = 0;
-            for (int micro = 0; micro < _options.AccumulationSteps; micro++)
+            lock (TorchGenerators.Sync)
             {
-                using var scope = NewDisposeScope();
-                var batch = data.Next().Select(i => examples[i]).ToArray();
-                var loss = _task.Loss(_model, batch, device);
-                (loss / _options.AccumulationSteps).backward();
-                lossSum += loss.item<float>();
+                SeedGenerators(_options.Seed, step);
+                for (int micro = 0; micro < _options.AccumulationSteps; micro++)
+                {
+                    using var scope = NewDisposeScope();
+                    var batch = data.Next().Select(i => examples[i]).ToArray();
+                    var loss = _task.Loss(_model, batch, device);
+                    (loss / _options.AccumulationSteps).backward();
+                    lossSum += loss.item<float>();
+                }
             }
 
             // Clipping: rescale the whole gradient when its norm is too large (an infinite bound only measures it).

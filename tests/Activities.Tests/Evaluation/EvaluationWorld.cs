@@ -99,31 +99,12 @@ internal sealed class EvaluationWorld : IDisposable
     private static IEnumerable<string> Corpus() =>
         TestLists(0, _topics.Length, true).SelectMany(l => l.Docs.SelectMany(d => new[] { l.Query, d.Title, d.Summary }));
 
-    /// <summary>
-    /// Seeds torch and builds a model while no training stage of a parallel test class holds the process-wide
-    /// generators: otherwise one of them could draw from the other's sequence, and a resumed training would no longer
-    /// equal its uninterrupted twin.
-    /// </summary>
-    private static async Task<T> SeededAsync<T>(int seed, Func<T> build)
-    {
-        await TorchGenerators.Exclusive.WaitAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            manual_seed(seed);
-            return build();
-        }
-        finally
-        {
-            TorchGenerators.Exclusive.Release();
-        }
-    }
-
     public async Task PublishTeacherAsync(string runId, int seed)
     {
         var folder = Path.Combine(_folder, $"teacher-{runId}");
         VocabularyBuilder.WriteByteLevelBpe(Corpus(), folder, 320);
         var encoder = TokenizerLoader.FromFolder(folder);
-        using var model = await SeededAsync(seed, () => new DecoderRanker(new DecoderConfig
+        using var model = TorchGenerators.Seeded(seed, () => new DecoderRanker(new DecoderConfig
         {
             VocabSize = encoder.VocabularySize,
             HiddenSize = 32,
@@ -144,7 +125,7 @@ internal sealed class EvaluationWorld : IDisposable
         var folder = Path.Combine(_folder, $"student-{runId}");
         VocabularyBuilder.WriteWordPiece(Corpus(), folder);
         var encoder = TokenizerLoader.FromFolder(folder);
-        using var model = await SeededAsync(seed, () => new BertRanker(new BertConfig
+        using var model = TorchGenerators.Seeded(seed, () => new BertRanker(new BertConfig
         {
             VocabSize = encoder.VocabularySize,
             HiddenSize = 32,

@@ -80,11 +80,27 @@ public sealed class ResumeTests : IDisposable
         AssertSameWeights(unbroken.Weights, resumed.Weights);
     }
 
+    [Fact]
+    public async Task Train_TwoAtOnceInOneProcess_EachEndsWithTheBitsItGetsAlone()
+    {
+        // Dropout draws from torch's process-wide generators; each update reseeds and draws under TorchGenerators.Sync,
+        // so two trainings interleaved update by update (a worker running two gpu items) still give their own bits.
+        var options = Options(0) with { TotalSteps = 40 };
+        var aloneA = await TrainAsync("alone-a", options, stopAfter: null, NullLogger.Instance);
+        var aloneB = await TrainAsync("alone-b", options with { Seed = 100 }, stopAfter: null, NullLogger.Instance, initSeed: 8);
+
+        var both = await Task.WhenAll(
+            Task.Run(() => TrainAsync("both-a", options, stopAfter: null, NullLogger.Instance)),
+            Task.Run(() => TrainAsync("both-b", options with { Seed = 100 }, stopAfter: null, NullLogger.Instance, initSeed: 8)));
+
+        AssertSameWeights(aloneA.Weights, both[0].Weights);
+        AssertSameWeights(aloneB.Weights, both[1].Weights);
+    }
+
     private async Task<(TrainingResult Result, Dictionary<string, byte[]> Weights)> TrainAsync(
         string name, TrainerOptions options, long? stopAfter, ILogger logger, int initSeed = InitSeed)
     {
-        manual_seed(initSeed);
-        using var model = new TinyRanker(SyntheticRanking.VocabSize, width: 16, dropout: 0.3);
+        using var model = TorchGenerators.Seeded(initSeed, () => new TinyRanker(SyntheticRanking.VocabSize, width: 16, dropout: 0.3));
         var store = new FolderCheckpointStore(Path.Combine(_folder, name, "checkpoints"));
         var trainer = new Trainer<TinyRanker, QueryList>(model, new RankingTask<TinyRanker>(), options, store, Path.Combine(_folder, name, "scratch"), logger);
 
