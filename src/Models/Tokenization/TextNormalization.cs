@@ -13,8 +13,6 @@ internal readonly record struct TextNormalization(bool LowerCase, bool PrefixSpa
     public static TextNormalization From(TokenizerConfig config) =>
         new(config.Flag("do_lower_case") ?? false, config.Flag("add_prefix_space") ?? false);
 
-    public bool IsIdentity => !LowerCase && !PrefixSpace;
-
     public string Apply(string text)
     {
         if (LowerCase)

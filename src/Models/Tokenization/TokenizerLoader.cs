@@ -90,9 +90,6 @@ public static class TokenizerLoader
         var pad = config.Token("pad_token") is { } p ? Id(p) : end;
         int? bos = config.Flag("add_bos_token") == true && config.Token("bos_token") is { } b ? Id(b) : null;
         var layout = new PairLayout(false, pad, BeginId: bos, EndId: end);
-        Func<string, IReadOnlyList<int>> encode = normalization.IsIdentity
-            ? text => tokenizer.EncodeToIds(text)
-            : text => tokenizer.EncodeToIds(normalization.Apply(text));
-        return new PairEncoder(tokenizer, encode, layout, vocabularySize, separator);
+        return new PairEncoder(tokenizer, text => tokenizer.EncodeToIds(normalization.Apply(text)), layout, vocabularySize, separator);
     }
 }

@@ -18,11 +18,11 @@ public static class TorchGenerators
     public static T Seeded<T>(long seed, Func<T> build)
     {
         ArgumentNullException.ThrowIfNull(build);
-        lock (Sync)
+        return Holding(() =>
         {
             manual_seed(seed);
             return build();
-        }
+        });
     }
 
     /// <summary>Runs <paramref name="build"/>, which draws from torch's generators, while no seeded stretch is under way.</summary>

@@ -76,8 +76,7 @@ public sealed class PipelineCrashTests
         var uninterrupted = await reference.RunAsync(DropId, _settings);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, uninterrupted.RuntimeStatus);
 
-        var student = $"{RunLayout.Model(runId, RunLayout.Stages.Distillation)}/model.safetensors";
-        Assert.Equal(await reference.Store.ReadAllBytesAsync(student, cancellationToken: ct), await client.Store.ReadAllBytesAsync(student, cancellationToken: ct));
+        await AssertSameBytesAsync(reference.Store, client.Store, StudentWeights(runId));
         var expected = uninterrupted.ReadOutputAs<PipelineOutput>()!.Metrics;
         var actual = (await client.Client.GetInstanceAsync(runId, ct))!.ReadOutputAs<PipelineOutput>()!.Metrics;
         Assert.Equal(expected.Teacher, actual.Teacher);
@@ -105,7 +104,7 @@ public sealed class PipelineCrashTests
         int labelledAtKill;
         using (var worker = StartWorker(crashed.Path))
         {
-            labelledAtKill = (int)await WaitUntilAsync(async () => await CountAsync(client.Store, labels), n => n >= 3, worker, "three labelled shards");
+            labelledAtKill = (int)await WaitUntilAsync(async () => await client.Store.ListAsync(labels, ct).CountAsync(ct), n => n >= 3, worker, "three labelled shards");
             worker.Kill();
         }
         Assert.Null(await client.Store.OpenSetAsync(RunLayout.Model(runId, RunLayout.Stages.Distillation), ct));
@@ -128,20 +127,16 @@ public sealed class PipelineCrashTests
         await TinyWorld.WriteDropAsync(reference.Store, dropId, world);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await reference.RunAsync(dropId, settings)).RuntimeStatus);
         for (var shard = 0; shard < shards; shard++)
-        {
-            var name = RunLayout.LabelShard(runId, shard);
-            Assert.Equal(await reference.Store.ReadAllBytesAsync(name, cancellationToken: ct), await client.Store.ReadAllBytesAsync(name, cancellationToken: ct));
-        }
-        var student = $"{RunLayout.Model(runId, RunLayout.Stages.Distillation)}/model.safetensors";
-        Assert.Equal(await reference.Store.ReadAllBytesAsync(student, cancellationToken: ct), await client.Store.ReadAllBytesAsync(student, cancellationToken: ct));
+            await AssertSameBytesAsync(reference.Store, client.Store, RunLayout.LabelShard(runId, shard));
+        await AssertSameBytesAsync(reference.Store, client.Store, StudentWeights(runId));
     }
 
-    private static async Task<long> CountAsync(IArtifactStore store, string prefix)
+    private static string StudentWeights(string runId) => $"{RunLayout.Model(runId, RunLayout.Stages.Distillation)}/model.safetensors";
+
+    private static async Task AssertSameBytesAsync(IArtifactStore expected, IArtifactStore actual, string name)
     {
-        long count = 0;
-        await foreach (var _ in store.ListAsync(prefix, TestContext.Current.CancellationToken))
-            count++;
-        return count;
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(await expected.ReadAllBytesAsync(name, cancellationToken: ct), await actual.ReadAllBytesAsync(name, cancellationToken: ct));
     }
 
     /// <summary>Runs a worker until <paramref name="activity"/>'s heartbeat names its second checkpoint, kills it, and returns that checkpoint's step.</summary>
