@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
 using RankDistill.Durable;
@@ -54,16 +53,56 @@ internal sealed class DemoCommand : IHostCommand
 
     private static async Task<int> RunAsync(HostContext host, bool quick, long seed, CancellationToken cancellationToken)
     {
-        DashboardOptions dashboard;
+        WebApplication app;
         try
         {
-            dashboard = DashboardOptions.Read(host.Configuration, host.Configuration["Dashboard:Urls"] is null ? [FreeDashboardUrl()] : null);
+            app = await StartDashboardAsync(host, cancellationToken);
         }
         catch (InvalidSettingsException e)
         {
             await host.Error.WriteLineAsync(e.Message);
             return ExitCodes.InvalidConfiguration;
         }
+        await using (app)
+        {
+            try
+            {
+                return await RunPipelineAsync(host, app.Services, app.Urls, quick, seed, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await host.Error.WriteLineAsync("Interrupted. Run the same command again (same --data) to resume where the run stopped.");
+                return ExitCodes.Failure;
+            }
+            finally
+            {
+                await app.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The in-process worker and dashboard, started. Unless <c>Dashboard:Urls</c> is set, the dashboard takes its usual
+    /// address or, when that port is taken (a second demo, a running serve), any free loopback port: decided by the bind
+    /// itself, since a port probed free can be taken before the bind.
+    /// </summary>
+    private static async Task<WebApplication> StartDashboardAsync(HostContext host, CancellationToken cancellationToken)
+    {
+        if (host.Configuration["Dashboard:Urls"] is not null)
+            return await StartDashboardAsync(host, null, cancellationToken);
+        try
+        {
+            return await StartDashboardAsync(host, [DashboardOptions.DefaultUrl], cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException)
+        {
+            return await StartDashboardAsync(host, ["http://127.0.0.1:0"], cancellationToken);
+        }
+    }
+
+    private static async Task<WebApplication> StartDashboardAsync(HostContext host, IReadOnlyList<string>? urls, CancellationToken cancellationToken)
+    {
+        var dashboard = DashboardOptions.Read(host.Configuration, urls);
         var builder = DashboardWebHost.CreateBuilder(host.Configuration, host.Settings, dashboard,
             new Dictionary<string, int> { [TaskOptions.DefaultQueue] = Environment.ProcessorCount, [PipelineSteps.GpuQueue] = 1 });
         builder.Services.Configure<DurableTaskWorkerOptions>(o => (o.ActivityLeaseDuration, o.OrchestrationLockDuration) = (_leaseDuration, _leaseDuration));
@@ -72,21 +111,17 @@ internal sealed class DemoCommand : IHostCommand
         // information lines; the trainers' line per update would drown the progress lines, which already carry it.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((category, level) => level >= LogLevel.Warning
             || (!ProgressView.IsInteractive && level >= LogLevel.Information && category?.StartsWith("RankDistill.Workflows", StringComparison.Ordinal) == true));
-        await using var app = builder.Build();
+        var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync(cancellationToken);
         try
         {
-            return await RunPipelineAsync(host, app.Services, app.Urls, quick, seed, cancellationToken);
+            await app.StartAsync(cancellationToken);
+            return app;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch
         {
-            await host.Error.WriteLineAsync("Interrupted. Run the same command again (same --data) to resume where the run stopped.");
-            return ExitCodes.Failure;
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            throw;
         }
     }
 
@@ -124,19 +159,4 @@ internal sealed class DemoCommand : IHostCommand
     private static string ReportLocation(HostSettings settings, string runId) => settings.Storage.Kind == StorageKind.Local
         ? Path.Combine(settings.Storage.LocalRoot, RunLayout.ReportHtml(runId))
         : RunLayout.ReportHtml(runId);
-
-    /// <summary>The dashboard's usual address when its port is free; else any free loopback port (a second demo, a running serve).</summary>
-    private static string FreeDashboardUrl()
-    {
-        try
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, new Uri(DashboardOptions.DefaultUrl).Port);
-            probe.Start();
-            return DashboardOptions.DefaultUrl;
-        }
-        catch (SocketException)
-        {
-            return "http://127.0.0.1:0";
-        }
-    }
 }
