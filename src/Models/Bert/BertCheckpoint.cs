@@ -38,6 +38,30 @@ public static class BertCheckpoint
         HuggingFaceFolder.SaveWeights(model, BertWeightNames.Ranker(model.Config, model.UsesPooler), folder, options);
     }
 
+    /// <summary>
+    /// A masked LM from a BertForMaskedLM folder, or from any BERT folder (a pretrained body, a ranker), whose
+    /// prediction head then starts fresh (the report lists it as missing).
+    /// </summary>
+    public static (BertMaskedLm Model, WeightLoadReport Report) LoadMaskedLm(string folder, Device? device = null)
+    {
+        var config = HuggingFaceFolder.ReadConfig<BertConfig>(folder);
+        var model = TorchGenerators.Holding(() => new BertMaskedLm(config));
+        if (device is not null)
+            model.to(device);
+        var report = HuggingFaceFolder.LoadWeights(model, BertWeightNames.MaskedLm(config), folder, allowNewHead: true);
+        return (model, report);
+    }
+
+    public static void Save(BertMaskedLm model, string folder, HuggingFaceSaveOptions? options = null)
+    {
+        var extra = new Dictionary<string, JsonElement>(model.Config.Extra ?? [])
+        {
+            ["architectures"] = JsonSerializer.SerializeToElement(new[] { "BertForMaskedLM" }),
+        };
+        HuggingFaceFolder.WriteConfig(folder, model.Config with { Extra = extra });
+        HuggingFaceFolder.SaveWeights(model, BertWeightNames.MaskedLm(model.Config), folder, options);
+    }
+
     private static bool HasPooler(string folder)
     {
         foreach (var file in HuggingFaceFolder.WeightFiles(folder))

@@ -28,6 +28,9 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>(V, C) word-embedding table; BERT's masked-LM head scores against it (tied weights).</summary>
+    public Parameter WordWeight => _word.weight!;
+
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">(B, T) int64 segment ids.</param>
     /// <param name="attentionMask">(B, T) int64, 1 on tokens.</param>

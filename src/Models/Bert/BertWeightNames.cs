@@ -3,12 +3,56 @@ using RankDistill.Models.Checkpoints;
 namespace RankDistill.Models.Bert;
 
 /// <summary>
-/// The one table between Hugging Face BERT tensor names (BertForSequenceClassification) and ours. Our
-/// query/key/value are fused: HF's query is rows [0, C), key [C, 2C), value [2C, 3C).
+/// The one table between Hugging Face BERT tensor names (BertForSequenceClassification, BertForMaskedLM) and ours.
+/// Our query/key/value are fused: HF's query is rows [0, C), key [C, 2C), value [2C, 3C).
 /// </summary>
 internal static class BertWeightNames
 {
+    private const string PositionIds = "bert.embeddings.position_ids";
+
+    private static readonly string[] _maskedLmHead =
+    [
+        "cls.predictions.transform.dense.weight", "cls.predictions.transform.dense.bias", "cls.predictions.transform.LayerNorm.weight",
+        "cls.predictions.transform.LayerNorm.bias", "cls.predictions.bias", "cls.predictions.decoder.weight", "cls.predictions.decoder.bias",
+    ];
+
+    private static readonly string[] _nextSentenceHead = ["cls.seq_relationship.weight", "cls.seq_relationship.bias"];
+
     public static WeightMap Ranker(BertConfig c, bool usePooler)
+    {
+        var bindings = Body(c);
+        if (usePooler)
+        {
+            // Pretrained BERT ships a pooler, so loading bert-base-uncased fills it; it counts as body.
+            bindings.Add(new("bert.pooler.dense.weight", "pooler.weight"));
+            bindings.Add(new("bert.pooler.dense.bias", "pooler.bias"));
+        }
+        bindings.Add(new("classifier.weight", "classifier.weight", Head: true));
+        bindings.Add(new("classifier.bias", "classifier.bias", Head: true));
+        // position_ids is a buffer older transformers versions saved; the pre-training heads (cls.*) are for MLM/NSP.
+        return new WeightMap(bindings, "bert.", [PositionIds, .. _maskedLmHead, .. _nextSentenceHead], Legacy);
+    }
+
+    /// <summary>
+    /// BertForMaskedLM: the body and the prediction head. The decoder is the word-embedding table (HF saves no copy of
+    /// it); a checkpoint without the head (a classifier, a bare BertModel) loads with a new one.
+    /// </summary>
+    public static WeightMap MaskedLm(BertConfig c)
+    {
+        var bindings = Body(c);
+        bindings.Add(new("cls.predictions.transform.dense.weight", "transform.weight", Head: true));
+        bindings.Add(new("cls.predictions.transform.dense.bias", "transform.bias", Head: true));
+        bindings.Add(new("cls.predictions.transform.LayerNorm.weight", "transform_norm.weight", Head: true));
+        bindings.Add(new("cls.predictions.transform.LayerNorm.bias", "transform_norm.bias", Head: true));
+        bindings.Add(new("cls.predictions.bias", "decoder_bias", Head: true));
+        // Tied copies of the embedding table and the bias; what other BERT tasks add (pooler, next-sentence and ranking heads).
+        string[] ignored = [PositionIds, "cls.predictions.decoder.weight", "cls.predictions.decoder.bias",
+            "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias", .. _nextSentenceHead];
+        return new WeightMap(bindings, "bert.", ignored, Legacy);
+    }
+
+    /// <summary>Embeddings and encoder layers, shared by every BERT model.</summary>
+    private static List<WeightBinding> Body(BertConfig c)
     {
         var bindings = new List<WeightBinding>
         {
@@ -34,16 +78,7 @@ internal static class BertWeightNames
                 bindings.Add(new($"{hf}output.LayerNorm.{kind}", $"{our}ffn_norm.{kind}"));
             }
         }
-        if (usePooler)
-        {
-            // Pretrained BERT ships a pooler, so loading bert-base-uncased fills it; it counts as body.
-            bindings.Add(new("bert.pooler.dense.weight", "pooler.weight"));
-            bindings.Add(new("bert.pooler.dense.bias", "pooler.bias"));
-        }
-        bindings.Add(new("classifier.weight", "classifier.weight", Head: true));
-        bindings.Add(new("classifier.bias", "classifier.bias", Head: true));
-        // position_ids is a buffer older transformers versions saved; the pretraining heads (cls.*) are for MLM/NSP.
-        return new WeightMap(bindings, "bert.", ["bert.embeddings.position_ids"], Legacy);
+        return bindings;
     }
 
     /// <summary>TF-era checkpoints call LayerNorm's weight and bias gamma and beta; HF renames them on load too.</summary>

@@ -7,4 +7,5 @@ namespace RankDistill.Models.Tokenization;
 /// <param name="SeparatorId">[SEP] (cross-encoder).</param>
 /// <param name="BeginId">Beginning-of-sequence token a decoder starts with (LLaMA's &lt;s&gt;); null where the family has none (Qwen2).</param>
 /// <param name="EndId">End token a decoder input ends with (&lt;/s&gt;, &lt;|endoftext|&gt;).</param>
-public sealed record PairLayout(bool IsCrossEncoder, int PadId, int ClassificationId = -1, int SeparatorId = -1, int? BeginId = null, int EndId = -1);
+/// <param name="MaskId">[MASK], which masked-LM pre-training puts in place of hidden tokens (cross-encoder).</param>
+public sealed record PairLayout(bool IsCrossEncoder, int PadId, int ClassificationId = -1, int SeparatorId = -1, int? BeginId = null, int EndId = -1, int MaskId = -1);

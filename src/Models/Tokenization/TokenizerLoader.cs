@@ -39,7 +39,7 @@ public static class TokenizerLoader
     private static PairEncoder Bert(string vocab, TokenizerConfig config)
     {
         var tokenizer = BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = config.Flag("do_lower_case") ?? true });
-        var layout = new PairLayout(true, tokenizer.PaddingTokenId, tokenizer.ClassificationTokenId, tokenizer.SeparatorTokenId);
+        var layout = new PairLayout(true, tokenizer.PaddingTokenId, tokenizer.ClassificationTokenId, tokenizer.SeparatorTokenId, MaskId: tokenizer.MaskingTokenId);
         var size = File.ReadLines(vocab).Count();
         return new PairEncoder(tokenizer, text => tokenizer.EncodeToIds(text, addSpecialTokens: false), layout, size, "");
     }

@@ -36,6 +36,13 @@ public sealed class LayoutSnapshotTests
         AssertSnapshot("bert-ranker.txt", model, BertWeightNames.Ranker(model.Config, usePooler: true));
     }
 
+    [Fact]
+    public void BertMaskedLm_Layout_MatchesSnapshot()
+    {
+        using var model = new BertMaskedLm(TinyBert.Config() with { NumHiddenLayers = 1 });
+        AssertSnapshot("bert-masked-lm.txt", model, BertWeightNames.MaskedLm(model.Config));
+    }
+
     private static void AssertSnapshot(string name, nn.Module model, WeightMap map)
     {
         var state = model.state_dict();

@@ -1,5 +1,7 @@
+using RankDistill.Models.Bert;
 using RankDistill.Models.Losses;
 using RankDistill.Models.Tests.Training.Support;
+using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
 using static TorchSharp.torch;
 
@@ -78,5 +80,39 @@ public sealed class LearningTests : IDisposable
         Assert.Equal(first.Keys, second.Keys);
         foreach (var name in first.Keys)
             Assert.Equal(first[name], second[name]);
+    }
+
+    [Fact]
+    public async Task MaskedLmPretraining_PairsOnOneTopic_PredictsHiddenQueryWordsFromTheirTopic()
+    {
+        // [CLS] q1 q2 q3 [SEP] d1 … d6 [SEP], every word drawn from one of ten topics of five words (ids 10–59). A hidden
+        // query word is 1 of 50 to a guess, 1 of 5 to a model that reads the topic off the rest of the pair.
+        var layout = new PairLayout(true, PadId: 0, ClassificationId: 2, SeparatorId: 3, MaskId: 4);
+        var random = new Random(7);
+        EncodedSequence Pair()
+        {
+            var topic = 10 + (5 * random.Next(10));
+            int[] ids = [2, .. Words(3), 3, .. Words(6), 3];
+            return new EncodedSequence(ids, [.. ids.Select((_, i) => i <= 4 ? 0 : 1)]);
+            IEnumerable<int> Words(int count) => Enumerable.Range(0, count).Select(_ => topic + random.Next(5));
+        }
+        var train = Enumerable.Range(0, 2000).Select(_ => Pair()).ToList();
+        var test = Enumerable.Range(0, 200).Select(_ => Pair()).ToList();
+        manual_seed(13);
+        using var model = new BertMaskedLm(new BertConfig { VocabSize = 60, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 64, MaxPositionEmbeddings = 16 });
+
+        var trained = await RankingScenario.TrainAsync(model, new MaskedLmTask(layout), train, Options(300) with { LearningRate = 3e-3, BatchSize = 32 }, _folder);
+
+        // Hide the second query word of every test pair, and nothing else.
+        model.eval();
+        using var scope = NewDisposeScope();
+        var ids = tensor(test.SelectMany(p => p.InputIds.Select(i => (long)i)).ToArray(), [test.Count, 12]);
+        var types = tensor(test.SelectMany(p => p.TokenTypeIds!.Select(i => (long)i)).ToArray(), [test.Count, 12]);
+        var hidden = zeros(test.Count, 12, ScalarType.Bool).index_fill_(1, tensor(new long[] { 2 }), true);
+        var labels = ids.masked_fill(hidden.logical_not(), -100);
+        double loss;
+        using (no_grad())
+            loss = MaskedLmLoss.Compute(model.forward(ids.masked_fill(hidden, 4), types, ones_like(ids)), labels).item<float>();
+        Assert.True(loss < 0.6 * Math.Log(50), $"loss on hidden query words {loss:F3}; a guess among 50 words is {Math.Log(50):F3}, among a topic's 5 {Math.Log(5):F3} (training loss {trained.FinalLoss:F3})");
     }
 }
