@@ -20,6 +20,13 @@ internal sealed class CandidateAggregator
             candidate.Clicks++;
     }
 
+    /// <summary>Every distinct document, by url, in url order (text as the first query in order has it): the corpus the logs show.</summary>
+    public IReadOnlyList<CandidateDocument> Documents() =>
+        [.. _byQuery.OrderBy(q => q.Key, StringComparer.Ordinal)
+            .SelectMany(q => q.Value.Select(d => d.Value.ToDocument(d.Key)))
+            .DistinctBy(d => d.Url, StringComparer.Ordinal)
+            .OrderBy(d => d.Url, StringComparer.Ordinal)];
+
     public IEnumerable<CandidateList> Lists(Func<string, bool> include) =>
         _byQuery.Where(q => include(q.Key))
             .OrderBy(q => q.Key, StringComparer.Ordinal)

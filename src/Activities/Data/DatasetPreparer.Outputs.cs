@@ -56,10 +56,14 @@ public sealed partial class DatasetPreparer
             labels.Lists, list => list.Docs.Count, sink, cancellationToken);
 
     private Task<(SplitCounts Lists, SplitCounts Documents)> WriteCandidatesAsync(
-        CandidateAggregator candidates, IPreparedDataSink sink, CancellationToken cancellationToken) =>
-        WriteListsAsync(
+        CandidateAggregator candidates, IPreparedDataSink sink, CancellationToken cancellationToken)
+    {
+        var sample = options.SampledCandidates > 0 ? new CorpusSample(candidates.Documents(), options.SampledCandidates, options.SampleSeed) : null;
+        return WriteListsAsync(
             [(DataSplit.Train, PreparedDataPaths.CandidatesTrain), (DataSplit.Dev, PreparedDataPaths.CandidatesDev)],
-            candidates.Lists, list => list.Docs.Count, sink, cancellationToken);
+            include => sample is null ? candidates.Lists(include) : candidates.Lists(include).Select(sample.Extend),
+            list => list.Docs.Count, sink, cancellationToken);
+    }
 
     /// <summary>Writes each split's lists to its file; returns lists and documents per split.</summary>
     private async Task<(SplitCounts Lists, SplitCounts Documents)> WriteListsAsync<T>(

@@ -7,7 +7,8 @@ namespace RankDistill.Activities.Data;
 /// <list type="bullet">
 /// <item>CPT examples: the kept clicked rows of train (and dev) queries, one per click;</item>
 /// <item>SFT lists: the labelled train (and dev) queries with their graded documents;</item>
-/// <item>candidates: each train (and dev) query's distinct impressed documents, for the teacher;</item>
+/// <item>candidates: each train (and dev) query's distinct impressed documents, for the teacher, and as many documents
+/// drawn from the corpus as <see cref="PrepareDataOptions.SampledCandidates"/> asks (with no impressions);</item>
 /// <item>evaluation lists: the labelled test queries. Their click rows go nowhere, so no test
 /// query is seen by CPT, SFT, the teacher's labelling or distillation.</item>
 /// </list>

@@ -11,4 +11,13 @@ public sealed record PrepareDataOptions
     /// click: the paper trains on clicked documents without a dwell filter.
     /// </summary>
     public long MinClickDwellMs { get; init; }
+
+    /// <summary>
+    /// Documents drawn from the corpus and added to each candidate list (<see cref="CorpusSample"/>); 0 labels the
+    /// impressions alone, as the paper describes.
+    /// </summary>
+    public int SampledCandidates { get; init; }
+
+    /// <summary>Seeds which documents <see cref="SampledCandidates"/> draws for each query.</summary>
+    public long SampleSeed { get; init; }
 }

@@ -45,7 +45,7 @@ public sealed class ContinuedPretraining(IArtifactStore store, IOptions<DeviceOp
 
             // The initial weights are a function of the seed (a resumed run overwrites them from its checkpoint anyway).
             using var model = TorchGenerators.Seeded(settings.Seed, () => settings.Teacher.BaseModel is null
-                ? new DecoderLanguageModel(TeacherText.FreshConfig(settings, encoder.VocabularySize))
+                ? new DecoderLanguageModel(FreshTeacher.Config(settings, encoder.VocabularySize))
                 : DecoderCheckpoint.LoadLanguageModel(tokenizerFolder));
             model.to(on);
             var task = new CausalLmTask<DecoderLanguageModel>((m, b) => m.forward(b.InputIds, b.AttentionMask), encoder.PadId);

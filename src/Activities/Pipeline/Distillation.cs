@@ -13,16 +13,22 @@ namespace RankDistill.Activities.Pipeline;
 
 /// <summary>
 /// Distillation: a BERT cross-encoder learns the teacher's scores of the labelled shards with α · point-wise MSE +
-/// β · margin MSE within each query's list. It starts from <see cref="StudentSettings.BaseModel"/> or, when none is
-/// configured, from a small BERT made from the settings with the run's WordPiece vocabulary. Publishes the student,
-/// with its <c>vocab.txt</c>, at <see cref="RunLayout.Model"/>(run, <c>distill</c>).
+/// β · margin MSE within each query's list. It starts from the run's pre-trained student
+/// (<see cref="DistillationRequest.PretrainedStudent"/>, from <see cref="StudentPretraining"/>) when there is one, else
+/// from <see cref="StudentSettings.BaseModel"/>, else from a small BERT made from the settings with the run's WordPiece
+/// vocabulary; a score head is always new. Publishes the student, with its <c>vocab.txt</c>, at
+/// <see cref="RunLayout.Model"/>(run, <c>distill</c>).
 /// </summary>
 public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<Distillation> logger)
     : TaskActivity<DistillationRequest, TrainedModel>
 {
     private const string Stage = RunLayout.Stages.Distillation;
 
-    /// <summary>Padded tokens per micro-batch: 16 lists of 12 documents of ≤ 96 tokens is 18k, so long batches split.</summary>
+    /// <summary>
+    /// Tokens per batch, counted as documents × the longest list document (a bound: training scores them in length
+    /// groups): 16 lists of ~20 documents fit only when their longest is under ~50 tokens, so batches of long documents
+    /// hold fewer lists and the memory of a step stays bounded.
+    /// </summary>
     private const int TokenBudget = 16_384;
 
     public override Task<TrainedModel> RunAsync(TaskActivityContext context, DistillationRequest input)
@@ -35,7 +41,9 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
         {
             var ct = context.CancellationToken;
             var on = TorchRuntime.Configure(device.Value, logger);
-            var tokenizerFolder = await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
+            var tokenizerFolder = input.PretrainedStudent is { } pretrained
+                ? await ModelFolders.DownloadAsync(store, pretrained, scratch.Folder("base"), ct)
+                : await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
             var encoder = TokenizerLoader.FromFolder(tokenizerFolder);
             var examples = new List<QueryList>();
             foreach (var shard in input.LabelShards)
@@ -49,8 +57,9 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
                 }
             }
 
-            using var model = TorchGenerators.Seeded(settings.Seed + 2, () => settings.Student.BaseModel is null
-                ? new BertRanker(FreshConfig(settings, encoder), usePooler: true)
+            // The head (and a fresh model) from the seed; a base's body from its checkpoint.
+            using var model = TorchGenerators.Seeded(settings.Seed + 2, () => input.PretrainedStudent is null && settings.Student.BaseModel is null
+                ? new BertRanker(FreshStudent.Config(settings, encoder), usePooler: true)
                 : BertCheckpoint.LoadRanker(tokenizerFolder).Model);
             model.to(on);
             var task = new DistillationTask<BertRanker>(settings.DistillationAlpha, settings.DistillationBeta, encoder.PadId, PaddingSide.Right);
@@ -61,24 +70,5 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
             ModelFolders.CopyTokenizer(tokenizerFolder, modelFolder);
             return result;
         });
-    }
-
-    private static BertConfig FreshConfig(PipelineSettings settings, PairEncoder encoder)
-    {
-        var student = settings.Student;
-        return new BertConfig
-        {
-            VocabSize = encoder.VocabularySize,
-            HiddenSize = student.HiddenSize,
-            NumHiddenLayers = student.Layers,
-            NumAttentionHeads = student.Heads,
-            // BERT's 4× feed-forward expansion.
-            IntermediateSize = student.HiddenSize * 4,
-            // Positions are learned: a table a little over the longest input the run encodes.
-            MaxPositionEmbeddings = Math.Max(128, settings.MaxSequenceLength),
-            HiddenDropoutProb = student.Dropout,
-            AttentionProbsDropoutProb = student.Dropout,
-            PadTokenId = encoder.PadId,
-        };
     }
 }

@@ -3,9 +3,9 @@ using RankDistill.Models.Llm;
 namespace RankDistill.Activities.Pipeline;
 
 /// <summary>The small decoder made from the settings when no base LLM is configured.</summary>
-internal static class TeacherText
+internal static class FreshTeacher
 {
-    public static DecoderConfig FreshConfig(PipelineSettings settings, int vocabularySize)
+    public static DecoderConfig Config(PipelineSettings settings, int vocabularySize)
     {
         var teacher = settings.Teacher;
         return new DecoderConfig

@@ -30,8 +30,11 @@ public sealed record LabelShardRequest(string RunId, PipelineSettings Settings, 
 /// <summary>A labelled shard: teacher scores for its candidates at <see cref="RunLayout.LabelShard"/>.</summary>
 public sealed record LabelShardResult(int Shard, string Path, int Lists, int Documents);
 
-/// <summary>Input of Distillation: the labelled shards, in shard order.</summary>
-public sealed record DistillationRequest(string RunId, PipelineSettings Settings, IReadOnlyList<string> LabelShards);
+/// <summary>
+/// Input of Distillation: the labelled shards, in shard order, and the run's pre-trained student (the model folder
+/// <see cref="StudentPretraining"/> published) when the pipeline made one.
+/// </summary>
+public sealed record DistillationRequest(string RunId, PipelineSettings Settings, IReadOnlyList<string> LabelShards, string? PretrainedStudent = null);
 
 /// <summary>
 /// One ranker's metrics on the held-out labelled queries. PNR is +∞ when no labelled pair is ordered against

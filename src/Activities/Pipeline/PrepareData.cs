@@ -38,7 +38,8 @@ public sealed class PrepareData(IArtifactStore store, ILogger<PrepareData> logge
         PrepareDataSummary summary;
         try
         {
-            summary = await new DatasetPreparer(new PrepareDataOptions())
+            var options = new PrepareDataOptions { SampledCandidates = input.Settings.SampledCandidates, SampleSeed = input.Settings.Seed };
+            summary = await new DatasetPreparer(options)
                 .PrepareAsync(clickFiles.Select(f => f.File).ToList(), labelFiles.Select(f => f.File).ToList(), new FolderSink(local), cancellationToken);
         }
         catch (UnusableDropException)

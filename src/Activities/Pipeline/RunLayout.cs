@@ -7,7 +7,8 @@ namespace RankDistill.Activities.Pipeline;
 public static class RunLayout
 {
     /// <summary>The training stages that write loss curves.</summary>
-    public static readonly IReadOnlyList<string> TrainingStages = [Stages.ContinuedPretraining, Stages.RankFinetuning, Stages.Distillation];
+    public static readonly IReadOnlyList<string> TrainingStages =
+        [Stages.ContinuedPretraining, Stages.RankFinetuning, Stages.StudentPretraining, Stages.Distillation];
 
     public static string Root(string runId) => $"runs/{runId}";
 
@@ -54,6 +55,7 @@ public static class RunLayout
         public const string ContinuedPretraining = "cpt";
         public const string RankFinetuning = "sft";
         public const string TeacherLabeling = "labels";
+        public const string StudentPretraining = "mlm";
         public const string Distillation = "distill";
         public const string Evaluation = "eval";
         public const string Publish = "publish";

@@ -109,6 +109,7 @@ internal static class ReportHtml
     {
         "cpt" => "Continued pre-training (cpt)",
         "sft" => "Rank fine-tuning (sft)",
+        "mlm" => "Student pre-training, masked LM (mlm)",
         "distill" => "Distillation (distill)",
         _ => stage,
     };

@@ -19,7 +19,8 @@ internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore 
     public static readonly IReadOnlyList<string> Stages =
     [
         RunLayout.Stages.PrepareData, RunLayout.Stages.ContinuedPretraining, RunLayout.Stages.RankFinetuning,
-        RunLayout.Stages.TeacherLabeling, RunLayout.Stages.Distillation, RunLayout.Stages.Evaluation, RunLayout.Stages.Publish,
+        RunLayout.Stages.TeacherLabeling, RunLayout.Stages.StudentPretraining, RunLayout.Stages.Distillation, RunLayout.Stages.Evaluation,
+        RunLayout.Stages.Publish,
     ];
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
@@ -38,6 +39,7 @@ internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore 
         {
             RunLayout.Stages.ContinuedPretraining => await TrainingAsync(status.Step, settings.ContinuedPretraining.Steps, cancellationToken),
             RunLayout.Stages.RankFinetuning => await TrainingAsync(status.Step, settings.RankFinetuning.Steps, cancellationToken),
+            RunLayout.Stages.StudentPretraining => await TrainingAsync(status.Step, settings.StudentPretraining.Steps, cancellationToken),
             RunLayout.Stages.Distillation => await TrainingAsync(status.Step, settings.Distillation.Steps, cancellationToken),
             RunLayout.Stages.TeacherLabeling => await LabelingAsync(cancellationToken),
             _ => (0.0, status.Detail),

@@ -40,6 +40,7 @@ public sealed class PipelineOptions
             Seed = reader.Integer("Pipeline:Seed", p.Seed, int.MinValue, int.MaxValue),
             MaxSequenceLength = reader.Integer("Pipeline:MaxSequenceLength", p.MaxSequenceLength, 8, 4096),
             LabelingShardSize = reader.Integer("Pipeline:LabelingShardSize", p.LabelingShardSize, 1, 1_000_000),
+            SampledCandidates = reader.Integer("Pipeline:SampledCandidates", p.SampledCandidates, 0, 10_000),
             Teacher = p.Teacher with
             {
                 BaseModel = reader.Text("Pipeline:Teacher:BaseModel") ?? p.Teacher.BaseModel,
@@ -58,6 +59,7 @@ public sealed class PipelineOptions
             },
             ContinuedPretraining = Stage(reader, "ContinuedPretraining", p.ContinuedPretraining),
             RankFinetuning = Stage(reader, "RankFinetuning", p.RankFinetuning),
+            StudentPretraining = Stage(reader, "StudentPretraining", p.StudentPretraining, leastSteps: 0),
             Distillation = Stage(reader, "Distillation", p.Distillation),
             Publish = p.Publish with
             {
@@ -79,9 +81,10 @@ public sealed class PipelineOptions
         };
     }
 
-    private static StageTraining Stage(SettingReader reader, string name, StageTraining stage) => stage with
+    /// <summary>A stage's schedule; <paramref name="leastSteps"/> is 1, or 0 for a stage a run may leave out.</summary>
+    private static StageTraining Stage(SettingReader reader, string name, StageTraining stage, int leastSteps = 1) => stage with
     {
-        Steps = reader.Integer($"Pipeline:{name}:Steps", stage.Steps, 1, 10_000_000),
+        Steps = reader.Integer($"Pipeline:{name}:Steps", stage.Steps, leastSteps, 10_000_000),
         LearningRate = reader.Number($"Pipeline:{name}:LearningRate", stage.LearningRate, 1e-9, 0.999),
         BatchSize = reader.Integer($"Pipeline:{name}:BatchSize", stage.BatchSize, 1, 65_536),
         CheckpointEvery = reader.Integer($"Pipeline:{name}:CheckpointEvery", stage.CheckpointEvery, 1, 10_000_000),

@@ -7,8 +7,9 @@ namespace RankDistill.Workflows.Orchestrations;
 /// <summary>
 /// One drop's run, instance id <c>pipeline-&lt;drop-id&gt;</c> (see <see cref="InstanceIdFor"/>): PrepareData →
 /// ContinuedPretraining → RankFinetuning → teacher labelling (<see cref="TeacherLabelingShards"/>, fan-out over shards) →
-/// Distillation → Evaluation → Publish. Each step is an activity with its own retry policy (<see cref="PipelineSteps"/>);
-/// a completed step is a result in the history, so a crash never runs it again. The custom status names the step
+/// StudentPretraining (left out when its settings give it no steps) → Distillation → Evaluation → Publish. Each step is
+/// an activity with its own retry policy (<see cref="PipelineSteps"/>); a completed step is a result in the history, so a
+/// crash never runs it again. The custom status names the step
 /// (<see cref="PipelineStatus"/>); the run manifest is rewritten after every step. A student that fails its gates is a
 /// successful run with <c>Promoted = false</c> and the reason.
 /// </summary>
@@ -59,10 +60,18 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
                 shards => shards.ToDictionary(s => $"shard_{s.Shard.ToString("D5", CultureInfo.InvariantCulture)}", s => s.Path),
                 shards => Metrics(("shards", shards.Count), ("lists", shards.Sum(s => s.Lists)), ("documents", shards.Sum(s => s.Documents))));
 
+            TrainedModel? pretrained = null;
+            if (input.Settings.StudentPretraining.Steps > 0)
+            {
+                pretrained = await run.StepAsync(RunLayout.Stages.StudentPretraining, "StudentPretraining",
+                    $"masked LM, {input.Settings.StudentPretraining.Steps} steps",
+                    () => context.CallActivityAsync<TrainedModel>("StudentPretraining", request, PipelineSteps.Gpu), ModelOutputs, TrainingMetrics);
+            }
+
             var student = await run.StepAsync(RunLayout.Stages.Distillation, "Distillation",
                 $"BERT student, {input.Settings.Distillation.Steps} steps",
                 () => context.CallActivityAsync<TrainedModel>("Distillation",
-                    new DistillationRequest(input.RunId, input.Settings, [.. labels.Select(l => l.Path)]), PipelineSteps.Gpu),
+                    new DistillationRequest(input.RunId, input.Settings, [.. labels.Select(l => l.Path)], pretrained?.ModelPath), PipelineSteps.Gpu),
                 ModelOutputs, TrainingMetrics);
 
             var evaluation = await run.StepAsync(RunLayout.Stages.Evaluation, "Evaluation", "teacher vs student vs BM25",

@@ -23,6 +23,7 @@ public static class PipelineSettingsRules
 
         Require(settings.MaxSequenceLength is >= 8 and <= 4096, "MaxSequenceLength", settings.MaxSequenceLength, "8 to 4096 tokens");
         Require(settings.LabelingShardSize >= 1, "LabelingShardSize", settings.LabelingShardSize, "at least 1 candidate list");
+        Require(settings.SampledCandidates >= 0, "SampledCandidates", settings.SampledCandidates, "0 or more documents a list");
         foreach (var (name, model) in new[] { ("Teacher", (settings.Teacher.HiddenSize, settings.Teacher.Layers, settings.Teacher.Heads, settings.Teacher.VocabularySize)),
                      ("Student", (settings.Student.HiddenSize, settings.Student.Layers, settings.Student.Heads, settings.Student.VocabularySize)) })
         {
@@ -31,9 +32,12 @@ public static class PipelineSettingsRules
             Require(model.Heads >= 1 && model.HiddenSize % Math.Max(1, model.Heads) == 0, $"{name}:Heads", model.Heads, $"at least 1 and a divisor of {name}:HiddenSize ({model.HiddenSize})");
             Require(model.VocabularySize >= 100, $"{name}:VocabularySize", model.VocabularySize, "at least 100");
         }
-        foreach (var (name, stage) in new[] { ("ContinuedPretraining", settings.ContinuedPretraining), ("RankFinetuning", settings.RankFinetuning), ("Distillation", settings.Distillation) })
+        foreach (var (name, stage) in new[] { ("ContinuedPretraining", settings.ContinuedPretraining), ("RankFinetuning", settings.RankFinetuning),
+                     ("StudentPretraining", settings.StudentPretraining), ("Distillation", settings.Distillation) })
         {
-            Require(stage.Steps >= 1, $"{name}:Steps", stage.Steps, "at least 1");
+            // The student's pre-training is the one stage a run may leave out (0 steps).
+            var least = name == "StudentPretraining" ? 0 : 1;
+            Require(stage.Steps >= least, $"{name}:Steps", stage.Steps, $"at least {least}");
             Require(stage.LearningRate > 0 && stage.LearningRate < 1, $"{name}:LearningRate", stage.LearningRate, "above 0 and below 1");
             Require(stage.BatchSize >= 1, $"{name}:BatchSize", stage.BatchSize, "at least 1");
             Require(stage.CheckpointEvery >= 1, $"{name}:CheckpointEvery", stage.CheckpointEvery, "at least 1 step");

@@ -20,6 +20,7 @@ public static class WorkflowRegistrations
             .AddActivity<ContinuedPretraining>()
             .AddActivity<RankFinetuning>()
             .AddActivity<TeacherLabeling>()
+            .AddActivity<StudentPretraining>()
             .AddActivity<Distillation>()
             .AddActivity<Evaluation>()
             .AddActivity<Publish>()

@@ -113,6 +113,32 @@ public sealed class DatasetPreparerTests
     }
 
     [Fact]
+    public async Task PrepareAsync_SampledCandidates_AddsCorpusDocumentsWithoutImpressionsTheSameEveryRun()
+    {
+        var (clicks, labels) = await SmallDropAsync();
+        var options = new PrepareDataOptions { SampledCandidates = 2, SampleSeed = 7 };
+        var first = new MemorySink();
+        var second = new MemorySink();
+
+        var summary = await new DatasetPreparer(options).PrepareAsync(clicks, labels, first, TestContext.Current.CancellationToken);
+        await new DatasetPreparer(options).PrepareAsync(clicks, labels, second, TestContext.Current.CancellationToken);
+
+        // The corpus is what train and dev queries were shown: documents 1, 2, 3, 5 (4 was shown to the test query only).
+        // The train list holds all four already; the dev list, shown document 1, gets two of 2, 3, 5 after it.
+        var train = Assert.Single(first.Read<CandidateList>(PreparedDataPaths.CandidatesTrain)).Docs.ToDictionary(d => d.Url);
+        Assert.Equal(4, train.Count);
+        var dev = Assert.Single(first.Read<CandidateList>(PreparedDataPaths.CandidatesDev));
+        Assert.Equal(("https://x.test/1", 1), (dev.Docs[0].Url, dev.Docs[0].Impressions));
+        var drawn = dev.Docs.Skip(1).ToList();
+        Assert.Equal(2, drawn.Count);
+        Assert.Equal(2, drawn.Select(d => d.Url).Distinct().Count());
+        Assert.All(drawn, d => Assert.Contains(d.Url, new[] { "https://x.test/2", "https://x.test/3", "https://x.test/5" }));
+        Assert.All(drawn, d => Assert.Equal((train[d.Url].Title, train[d.Url].Summary, 0, 0), (d.Title, d.Summary, d.Impressions, d.Clicks)));
+        Assert.Equal(first.Text(PreparedDataPaths.CandidatesDev), second.Text(PreparedDataPaths.CandidatesDev));
+        Assert.Equal(new SplitCounts(4, 3, 0), summary.CandidateDocuments);
+    }
+
+    [Fact]
     public async Task PrepareAsync_TestQuery_AppearsOnlyInTheEvaluationLists()
     {
         var (clicks, labels) = await SmallDropAsync();

@@ -93,4 +93,39 @@ public sealed class LabelingAndDistillationTests : IDisposable
             Directory.Delete(local, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Distillation_WithThePretrainedStudent_StartsFromItsBodyAndVocabulary()
+    {
+        await _harness.WriteDropAsync();
+        var prepared = await _harness.TeacherAsync("r1");
+        var shards = (await _harness.LabelAsync("r1", prepared.LabelingShards)).Select(s => s.Path).ToList();
+        using var context = new TestActivityContext();
+        var pretrained = await _harness.StudentPretraining.RunAsync(context, PipelineHarness.Request("r1"));
+        // A learning rate far too small to move a float32 weight: the distilled body is the pre-trained one, bit for bit.
+        var still = PipelineHarness.Settings with { Distillation = PipelineHarness.Settings.Distillation with { LearningRate = 1e-30 } };
+
+        var result = await _harness.Distill.RunAsync(context, new DistillationRequest("r1", still, shards, pretrained.ModelPath));
+
+        var root = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await (await _harness.Store.GetSetAsync(pretrained.ModelPath, Ct)).DownloadAsync(Path.Combine(root, "mlm"), Ct);
+            await (await _harness.Store.GetSetAsync(result.ModelPath, Ct)).DownloadAsync(Path.Combine(root, "student"), Ct);
+            var (lm, _) = BertCheckpoint.LoadMaskedLm(Path.Combine(root, "mlm"));
+            using var __ = lm;
+            var (student, report) = BertCheckpoint.LoadRanker(Path.Combine(root, "student"));
+            using var ___ = student;
+            Assert.Empty(report.Missing);
+            foreach (var name in new[] { "embeddings.word.weight", "encoder.layers.0.attn.qkv.weight", "encoder.layers.0.ffn_norm.bias" })
+                Assert.True(lm.state_dict()[name].eq(student.state_dict()[name]).all().item<bool>(), $"{name} differs from the pre-trained student's");
+            Assert.Equal(
+                await File.ReadAllTextAsync(Path.Combine(root, "mlm", "vocab.txt"), Ct),
+                await File.ReadAllTextAsync(Path.Combine(root, "student", "vocab.txt"), Ct));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -6,7 +6,7 @@ using RankDistill.Models.Devices;
 
 namespace RankDistill.Activities.Tests.Pipeline;
 
-/// <summary>A real local store in a temporary folder with the tiny drop in it, and the five activities on it, on the CPU.</summary>
+/// <summary>A real local store in a temporary folder with the tiny drop in it, and the six activities on it, on the CPU.</summary>
 internal sealed class PipelineHarness : IDisposable
 {
     public const string DropId = "tiny";
@@ -21,6 +21,7 @@ internal sealed class PipelineHarness : IDisposable
         Cpt = new ContinuedPretraining(Store, device, NullLogger<ContinuedPretraining>.Instance);
         Sft = new RankFinetuning(Store, device, NullLogger<RankFinetuning>.Instance);
         Labeling = new TeacherLabeling(Store, device, NullLogger<TeacherLabeling>.Instance);
+        StudentPretraining = new StudentPretraining(Store, device, NullLogger<StudentPretraining>.Instance);
         Distill = new Distillation(Store, device, NullLogger<Distillation>.Instance);
     }
 
@@ -33,6 +34,8 @@ internal sealed class PipelineHarness : IDisposable
     public RankFinetuning Sft { get; }
 
     public TeacherLabeling Labeling { get; }
+
+    public StudentPretraining StudentPretraining { get; }
 
     public Distillation Distill { get; }
 

@@ -1,5 +1,6 @@
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
+using RankDistill.Models.Bert;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Tokenization;
 
@@ -9,6 +10,7 @@ namespace RankDistill.Activities.Tests.Pipeline;
 public sealed class TrainingStageTests : IDisposable
 {
     private const string Cpt = RunLayout.Stages.ContinuedPretraining;
+    private const string Mlm = RunLayout.Stages.StudentPretraining;
     private readonly PipelineHarness _harness = new();
 
     public void Dispose() => _harness.Dispose();
@@ -101,6 +103,58 @@ public sealed class TrainingStageTests : IDisposable
         {
             Directory.Delete(local, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task StudentPretraining_Twice_PublishesAMaskedLmOnceThatARankerLoadsWithItsTokenizer()
+    {
+        await PrepareAsync("r1");
+        using var context = new TestActivityContext();
+        var first = await _harness.StudentPretraining.RunAsync(context, PipelineHarness.Request("r1"));
+        var heartbeats = context.Heartbeats.Count;
+
+        var second = await _harness.StudentPretraining.RunAsync(context, PipelineHarness.Request("r1"));
+
+        Assert.Equal(first, second);
+        Assert.Equal(RunLayout.Model("r1", Mlm), first.ModelPath);
+        Assert.Equal(20, heartbeats);
+        Assert.Equal(heartbeats, context.Heartbeats.Count); // no training step ran the second time
+        var local = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await (await _harness.Store.GetSetAsync(first.ModelPath, Ct)).DownloadAsync(local, Ct);
+            var encoder = TokenizerLoader.FromFolder(local);
+            var (lm, lmReport) = BertCheckpoint.LoadMaskedLm(local);
+            using var _ = lm;
+            Assert.Empty(lmReport.Missing); // the prediction head was saved with the body
+            Assert.Equal(encoder.VocabularySize, lm.Config.VocabSize);
+            var (ranker, rankerReport) = BertCheckpoint.LoadRanker(local);
+            using var __ = ranker;
+            Assert.Equal(["classifier.weight", "classifier.bias"], rankerReport.Missing);
+        }
+        finally
+        {
+            Directory.Delete(local, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StudentPretraining_CancelledMidStage_ResumesToTheSameWeights()
+    {
+        // The masking draws from torch's generator: a resumed run must hide the same tokens at the same updates.
+        await PrepareAsync("whole");
+        await PrepareAsync("broken");
+        using (var whole = new TestActivityContext())
+            await _harness.StudentPretraining.RunAsync(whole, PipelineHarness.Request("whole"));
+
+        using (var interrupted = new TestActivityContext(cancelAfter: 8))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.StudentPretraining.RunAsync(interrupted, PipelineHarness.Request("broken")));
+        using var resumed = new TestActivityContext();
+        var result = await _harness.StudentPretraining.RunAsync(resumed, PipelineHarness.Request("broken"));
+
+        Assert.Equal(5, result.ResumedFromStep);
+        Assert.Equal(Enumerable.Range(1, 20), LossSteps("broken", Mlm));
+        Assert.Equal(await WeightsAsync("whole", Mlm), await WeightsAsync("broken", Mlm));
     }
 
     private async Task PrepareAsync(string runId)

@@ -83,7 +83,12 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
             Assert.True(int.Parse(await chart.GetAttributeAsync("data-points") ?? "0", CultureInfo.InvariantCulture) > 1);
             Assert.Matches(@"^M[\d.]+,[\d.]+ L", await chart.Locator("path.line").GetAttributeAsync("d"));
         }
-        await Expect(Page.Locator("#report tr[data-ranker]")).ToHaveCountAsync(3);
+        // The rankers in one table, first; then a row per training stage in the loss curves' summary.
+        var rankers = Page.Locator("#report .report-table").First.Locator("tr[data-ranker]");
+        await Expect(rankers).ToHaveCountAsync(3);
+        Assert.Equal(["teacher", "student", "bm25"], await rankers.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.ranker)"));
+        foreach (var stage in RunLayout.TrainingStages)
+            await Expect(Page.Locator($"#report tr[data-ranker='{stage}']")).ToHaveCountAsync(1);
         await Expect(Page.Locator("#report .decision")).ToContainTextAsync("Student promoted");
         await Expect(Page.Locator("#artifacts a.artifact").First).ToBeVisibleAsync();
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "instance.png"), FullPage = true });

@@ -11,7 +11,7 @@ namespace RankDistill.Workflows.Tests.Dashboard;
 /// A test pipeline with the real pipeline's shape (and the browser tests' stand-in for it until DistillationPipeline is
 /// merged, see <see cref="PipelineUnderTest"/>):
 /// custom status <c>{ step, progress, detail }</c> with RunLayout's stage names; a first step that fails once and is
-/// retried after a durable wait; loss.jsonl written at RunLayout.LossLog for cpt, sft and distill; a labelling
+/// retried after a durable wait; loss.jsonl written at RunLayout.LossLog for cpt, sft, mlm and distill; a labelling
 /// sub-orchestration fanning out over shards (one fails once); report.json at RunLayout.ReportJson; output with
 /// runId, promoted and reason. Everything it does is real engine work on the real host: only the "training" is made up.
 /// </summary>
@@ -22,7 +22,7 @@ internal static class MimicPipeline
     public const int TrainingSteps = 60;
 
     /// <summary>Step names as the timeline shows them (prefixed, so they never clash with the real pipeline's tasks).</summary>
-    public static readonly string[] StepNames = ["MimicPrepareData", "MimicTrain", "MimicTrain", "MimicLabeling", "MimicTrain", "MimicEvaluate"];
+    public static readonly string[] StepNames = ["MimicPrepareData", "MimicTrain", "MimicTrain", "MimicLabeling", "MimicTrain", "MimicTrain", "MimicEvaluate"];
 
     public static void Register(DurableTaskBuilder builder) => builder
         .AddOrchestrator<Orchestrator>()
@@ -70,6 +70,8 @@ internal static class MimicPipeline
             }
             context.SetCustomStatus(Status(RunLayout.Stages.TeacherLabeling, 0.5, $"{Shards} shards"));
             await context.CallSubOrchestratorAsync<int>("MimicLabeling", input.RunId);
+            context.SetCustomStatus(Status(RunLayout.Stages.StudentPretraining, 0.6, "masked LM"));
+            await context.CallActivityAsync<double>("MimicTrain", new TrainInput(input.RunId, RunLayout.Stages.StudentPretraining, TrainingSteps));
             context.SetCustomStatus(Status(RunLayout.Stages.Distillation, 0.7, "hybrid point-wise + margin MSE"));
             await context.CallActivityAsync<double>("MimicTrain", new TrainInput(input.RunId, RunLayout.Stages.Distillation, TrainingSteps));
             context.SetCustomStatus(Status(RunLayout.Stages.Evaluation, 0.9, "teacher vs student vs BM25"));

@@ -18,7 +18,7 @@ internal static class PipelineUnderTest
     public static IReadOnlyList<string> StepNames { get; } =
     [
         "PrepareData", "WriteRunManifest", "ContinuedPretraining", "WriteRunManifest", "RankFinetuning", "WriteRunManifest",
-        nameof(TeacherLabelingShards), "WriteRunManifest", "Distillation", "WriteRunManifest", "Evaluation", "WriteRunManifest",
+        nameof(TeacherLabelingShards), "WriteRunManifest", "StudentPretraining", "WriteRunManifest", "Distillation", "WriteRunManifest", "Evaluation", "WriteRunManifest",
         "Publish", "WriteRunManifest", "WriteRunManifest",
     ];
 

@@ -54,6 +54,7 @@ public sealed class PipelineCrashTests
         Assert.Equal(1, history.Attempts("ContinuedPretraining"));
         Assert.Equal(1, history.Dispatches("RankFinetuning"));
         Assert.Equal(history.Attempts("TeacherLabeling"), history.Dispatches("TeacherLabeling"));
+        Assert.Equal(1, history.Dispatches("StudentPretraining"));
         Assert.Equal(2, history.Dispatches("Distillation"));
         Assert.Equal(1, history.Attempts("Distillation"));
         Assert.Equal(1, history.Dispatches("Evaluation"));

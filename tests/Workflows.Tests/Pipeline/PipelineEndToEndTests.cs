@@ -7,7 +7,10 @@ using RankDistill.Workflows.Tests.Demo;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
 
-/// <summary>The whole pipeline on a tiny drop, in process, on each store: it completes, with its report and its lineage.</summary>
+/// <summary>
+/// The whole pipeline on a tiny drop, in process, on each store: it completes, with its report and its lineage. The
+/// Azurite run also leaves the student's pre-training out (0 steps), the one stage a run may skip.
+/// </summary>
 public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
 {
     [Fact]
@@ -20,7 +23,7 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task DistillationPipeline_Azurite_CompletesWithReportAndManifest()
+    public async Task DistillationPipeline_AzuriteWithoutStudentPretraining_CompletesWithReportAndManifest()
     {
         using var data = new TemporaryFolder();
         await using var host = await PipelineTestHost.StartAsync(data.Path, new Dictionary<string, string?>
@@ -30,14 +33,16 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
             ["Storage:ContainerPrefix"] = AzuriteFixture.NewContainerPrefix(),
         });
 
-        await RunAndCheckAsync(host, "drop-blob");
+        var settings = PipelineSettings.Tiny with { StudentPretraining = PipelineSettings.Tiny.StudentPretraining with { Steps = 0 } };
+        await RunAndCheckAsync(host, "drop-blob", settings);
     }
 
-    private static async Task RunAndCheckAsync(PipelineTestHost host, string dropId)
+    private static async Task RunAndCheckAsync(PipelineTestHost host, string dropId, PipelineSettings? settings = null)
     {
         await TinyWorld.WriteDropAsync(host.Store, dropId);
+        settings ??= host.Settings.Pipeline.Settings;
 
-        var instance = await host.RunAsync(dropId);
+        var instance = await host.RunAsync(dropId, settings);
 
         Assert.True(instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instance.RuntimeStatus}: {instance.FailureDetails}");
         var runId = DistillationPipeline.InstanceIdFor(dropId);
@@ -53,7 +58,7 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         var manifest = (await WriteRunManifest.ReadAsync(host.Store, runId, TestContext.Current.CancellationToken))!;
         Assert.Equal("completed", manifest.Status);
         Assert.Equal(dropId, manifest.DropId);
-        Assert.Equal(host.Settings.Pipeline.Settings, manifest.Settings);
+        Assert.Equal(settings, manifest.Settings);
         Assert.Equal(WriteRunManifest.CodeVersion, manifest.CodeVersion);
         Assert.Equal(output.Promoted, manifest.Promoted);
         // Lineage: every drop file read, each with its size and hash; rejected rows counted.
@@ -63,10 +68,10 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         Assert.All(dropFiles.Where(f => !f.EndsWith("/_SUCCESS", StringComparison.Ordinal)), f => Assert.Contains(manifest.Inputs, i => i.Name == f));
         Assert.All(manifest.Inputs, i => Assert.False(string.IsNullOrEmpty(i.Hash)));
         Assert.Equal(TinyWorld.Options.MalformedRows, manifest.Data!.ClickRowsRejected);
-        Assert.Equal(
-            [RunLayout.Stages.PrepareData, RunLayout.Stages.ContinuedPretraining, RunLayout.Stages.RankFinetuning, RunLayout.Stages.TeacherLabeling,
-             RunLayout.Stages.Distillation, RunLayout.Stages.Evaluation, RunLayout.Stages.Publish],
-            manifest.Steps.Select(s => s.Stage));
+        string[] stages = [RunLayout.Stages.PrepareData, RunLayout.Stages.ContinuedPretraining, RunLayout.Stages.RankFinetuning, RunLayout.Stages.TeacherLabeling,
+            RunLayout.Stages.StudentPretraining, RunLayout.Stages.Distillation, RunLayout.Stages.Evaluation, RunLayout.Stages.Publish];
+        var pretrains = settings.StudentPretraining.Steps > 0;
+        Assert.Equal(stages.Where(s => pretrains || s != RunLayout.Stages.StudentPretraining), manifest.Steps.Select(s => s.Stage));
         Assert.Equal(RunLayout.Model(runId, RunLayout.Stages.Distillation), manifest.Steps.Single(s => s.Stage == RunLayout.Stages.Distillation).Outputs["model"]);
         Assert.Equal(output.Metrics.Student.Ndcg5, manifest.Steps.Single(s => s.Stage == RunLayout.Stages.Evaluation).Metrics["student_ndcg5"]);
         Assert.All(manifest.Steps, s => Assert.True(s.CompletedAt >= s.StartedAt));
@@ -74,7 +79,9 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         // Routing: training and labelling ran on the gpu queue, the rest on the default queue.
         var history = await PipelineHistory.ReadAsync(host.Client, runId);
         var scheduled = history.Instances.SelectMany(h => h.OfType<Durable.History.TaskScheduled>()).ToList();
-        Assert.All(scheduled.Where(t => t.Name is "ContinuedPretraining" or "RankFinetuning" or "TeacherLabeling" or "Distillation"), t => Assert.Equal("gpu", t.Queue));
+        Assert.All(scheduled.Where(t => t.Name is "ContinuedPretraining" or "RankFinetuning" or "TeacherLabeling" or "StudentPretraining" or "Distillation"),
+            t => Assert.Equal("gpu", t.Queue));
+        Assert.Equal(pretrains ? 5 : 4, scheduled.Where(t => t.Queue == "gpu").Select(t => t.Name).Distinct().Count());
         Assert.All(scheduled.Where(t => t.Name is "PrepareData" or "Evaluation" or "Publish"), t => Assert.Equal(TaskOptions.DefaultQueue, t.Queue));
     }
 }

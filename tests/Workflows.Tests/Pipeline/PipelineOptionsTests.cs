@@ -53,6 +53,17 @@ public sealed class PipelineOptionsTests
         Assert.Contains(error.Errors, e => e.Contains("Pipeline:Student:Heads = 3", StringComparison.Ordinal) && e.Contains("divisor", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Load_StudentPretrainingWithoutSteps_IsAllowedWhereOtherStagesNeedOne()
+    {
+        var settings = Load(("Pipeline:StudentPretraining:Steps", "0"));
+        var error = Assert.Throws<InvalidSettingsException>(() => Load(("Pipeline:StudentPretraining:Steps", "-1"), ("Pipeline:Distillation:Steps", "0")));
+
+        Assert.Equal(0, settings.Pipeline.Settings.StudentPretraining.Steps);
+        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:StudentPretraining:Steps = '-1'", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:Distillation:Steps = '0'", StringComparison.Ordinal));
+    }
+
     private static HostSettings Load(params (string Key, string Value)[] values) =>
         HostSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build(), Path.GetTempPath());
 }

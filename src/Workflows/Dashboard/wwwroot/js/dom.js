@@ -71,4 +71,4 @@ export function json(value) {
   return el('pre', { class: 'json' }, value === null || value === undefined ? 'null' : JSON.stringify(value, null, 2));
 }
 
-export const stageLabels = { cpt: 'Continued pre-training (CPT)', sft: 'Rank fine-tuning (SFT)', distill: 'Distillation' };
+export const stageLabels = { cpt: 'Continued pre-training (CPT)', sft: 'Rank fine-tuning (SFT)', mlm: 'Student pre-training (masked LM)', distill: 'Distillation' };

@@ -2,13 +2,14 @@
 // The renderer follows the data's shape: an object whose members are all metric objects is a comparison table.
 import { el, number, json } from './dom.js';
 
+const RANKERS = ['teacher', 'student', 'bm25'];
 const isObject = v => v !== null && typeof v === 'object' && !Array.isArray(v);
 const numericKeys = o => Object.keys(o).filter(k => typeof o[k] === 'number');
 
 /** A table when value maps names to objects of numbers (rankers to metrics), else null. */
 function comparison(title, value) {
   const entries = Array.isArray(value)
-    ? value.filter(isObject).map(v => [v.name ?? v.ranker ?? v.model ?? '?', v])
+    ? value.filter(isObject).map(v => [v.name ?? v.ranker ?? v.model ?? v.stage ?? '?', v])
     : isObject(value) ? Object.entries(value) : [];
   if (entries.length < 2 || !entries.every(([, v]) => isObject(v) && numericKeys(v).length > 0)) return null;
   const columns = [...new Set(entries.flatMap(([, v]) => numericKeys(v)))];
@@ -57,7 +58,11 @@ export function decision(source) {
 
 export function renderReport(report) {
   if (!report) return null;
-  const body = section('report', report, 0);
+  // Teacher, student and BM25 are members of their own at the top of report.json: one table, not three lists.
+  const rankers = Object.fromEntries(RANKERS.filter(k => isObject(report[k])).map(k => [k, report[k]]));
+  const rest = Object.fromEntries(Object.entries(report).filter(([k]) => !(k in rankers)));
+  const table = comparison('Rankers on the held-out queries', rankers);
+  const body = [...(table ? [table] : []), ...section('report', table ? rest : report, 0)];
   return el('section', { id: 'report', class: 'card' }, el('h2', {}, 'Evaluation report'), decision(report),
     ...(body.length ? body : [json(report)]),
     el('details', {}, el('summary', {}, 'report.json'), json(report)));

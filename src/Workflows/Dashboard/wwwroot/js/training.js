@@ -1,4 +1,4 @@
-// Training curves: one loss chart per stage that has a loss.jsonl (CPT, SFT, distillation).
+// Training curves: one loss chart per stage that has a loss.jsonl (CPT, SFT, student pre-training, distillation).
 import { getJson, enc } from './api.js';
 import { el, number, stageLabels } from './dom.js';
 import { lineChart } from './chart.js';
