@@ -21,16 +21,26 @@ public static class CausalLmLoss
     /// <param name="labels">(B, T) int64 targets aligned with the inputs, -100 where ignored.</param>
     public static Tensor Compute(Tensor logits, Tensor labels)
     {
+        RequireAligned(logits, labels);
+        long vocab = logits.shape[2];
+        var predictions = logits[.., ..^1, ..].reshape(-1, vocab);   // (B·(T-1), V): positions 0..T-2 predict
+        var targets = labels[.., 1..].reshape(-1);                     // (B·(T-1)): tokens 1..T-1
+        return MeanOverCounted(predictions, targets);
+    }
+
+    /// <summary>Logits (B, T, V) and labels (B, T) of the same batch and length, or an error that shows both shapes.</summary>
+    internal static void RequireAligned(Tensor logits, Tensor labels)
+    {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
         if (logits.dim() != 3 || labels.dim() != 2 || logits.shape[0] != labels.shape[0] || logits.shape[1] != labels.shape[1])
             throw new ArgumentException($"Expected logits (B, T, V) and labels (B, T); got [{string.Join(", ", logits.shape)}] and [{string.Join(", ", labels.shape)}].");
+    }
 
-        long vocab = logits.shape[2];
-        var predictions = logits[.., ..^1, ..].reshape(-1, vocab);   // (B·(T-1), V): positions 0..T-2 predict
-        var targets = labels[.., 1..].reshape(-1);                     // (B·(T-1)): tokens 1..T-1
+    /// <summary>Cross-entropy of (N, V) predictions against (N) targets, averaged over the targets not ignored; 0 when none is counted.</summary>
+    internal static Tensor MeanOverCounted(Tensor predictions, Tensor targets)
+    {
         var summed = nn.functional.cross_entropy(predictions, targets, ignore_index: IgnoreIndex, reduction: nn.Reduction.Sum);
-        var counted = targets.ne(IgnoreIndex).sum().clamp_min(1);
-        return summed / counted;
+        return summed / targets.ne(IgnoreIndex).sum().clamp_min(1);
     }
 }

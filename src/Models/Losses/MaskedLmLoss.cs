@@ -13,14 +13,7 @@ public static class MaskedLmLoss
     /// <param name="labels">(B, T) int64: original ids where masked, -100 elsewhere.</param>
     public static Tensor Compute(Tensor logits, Tensor labels)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (logits.dim() != 3 || labels.dim() != 2 || logits.shape[0] != labels.shape[0] || logits.shape[1] != labels.shape[1])
-            throw new ArgumentException($"Expected logits (B, T, V) and labels (B, T); got [{string.Join(", ", logits.shape)}] and [{string.Join(", ", labels.shape)}].");
-
-        var targets = labels.reshape(-1);                                                         // (B·T)
-        var summed = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), targets,     // (B·T, V)
-            ignore_index: CausalLmLoss.IgnoreIndex, reduction: nn.Reduction.Sum);
-        return summed / targets.ne(CausalLmLoss.IgnoreIndex).sum().clamp_min(1);
+        CausalLmLoss.RequireAligned(logits, labels);
+        return CausalLmLoss.MeanOverCounted(logits.reshape(-1, logits.shape[2]), labels.reshape(-1));   // (B·T, V) against (B·T)
     }
 }
