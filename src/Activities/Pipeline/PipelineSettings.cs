@@ -37,7 +37,7 @@ public sealed record PipelineSettings
     /// updates of 64 (under 3 epochs, under a minute on 2 cores). In the demo on the 1,600-query world it was worth its
     /// minute: student NDCG@5 0.729 with it, 0.687 without (below BM25's 0.720), PNR 4.30 against 3.68.
     /// Re-distilling one run's labels for 1,200 updates told a noisier story (0.737 from nothing, 0.711 from this stage's body, 0.753 from a body
-    /// pre-trained by the harness's own masked LM; an untied output layer, built and measured, did not explain it: 0.679
+    /// pre-trained by the harness's own masked LM; an untied output layer, tried and not kept, did not explain it: 0.679
     /// untied against 0.699 tied after 1,000 updates, same agreement with the teacher), so the gain is real in the
     /// demo but its size is not known to better than a few hundredths. A rate of 5e-3 lowered the loss (2.5 against 2.7)
     /// but not a demo's student (0.698 against 0.722, 1,200 distillation updates). 0 steps skips the stage, and
