@@ -136,8 +136,16 @@ internal sealed class DemoCommand : IHostCommand
         await output.WriteLineAsync($"RankDistill demo: data folder {host.Settings.Data.Root}, preset {host.Settings.Pipeline.Preset}, seed {seed}");
         foreach (var url in urls)
             await output.WriteLineAsync($"Dashboard: {url}/ (while the demo runs)");
-        if (await DemoDrop.EnsureAsync(store, quick, seed, cancellationToken))
-            await output.WriteLineAsync($"Wrote drop {dropId} to {store.Description}");
+        try
+        {
+            if (await DemoDrop.EnsureAsync(store, quick, seed, cancellationToken))
+                await output.WriteLineAsync($"Wrote drop {dropId} to {store.Description}");
+        }
+        catch (DemoDropMismatchException e)
+        {
+            await host.Error.WriteLineAsync(e.Message);
+            return ExitCodes.InvalidConfiguration;
+        }
         var outcome = await PipelineSubmission.SubmitAsync(client, dropId, settings, cancellationToken);
         var instanceId = outcome.InstanceId;
         await output.WriteLineAsync(outcome.Started ? $"Started {instanceId}" : $"Found {instanceId} ({outcome.ExistingStatus}): {(outcome.ExistingStatus is { } s && s.IsTerminal() ? "reporting it" : "resuming it")}");

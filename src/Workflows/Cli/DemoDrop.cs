@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using RankDistill.Activities.Storage;
 using RankDistill.Workflows.Demo;
 using RankDistill.Workflows.Orchestrations;
@@ -9,33 +10,82 @@ internal static class DemoDrop
 {
     public static string IdFor(bool quick, long seed) => quick ? $"demo-quick-{seed}" : $"demo-{seed}";
 
-    /// <summary>Writes the drop unless it is already complete in <paramref name="store"/>; true when written.</summary>
+    /// <summary>
+    /// Writes the drop unless it is already complete in <paramref name="store"/>; true when written. A complete drop must
+    /// be byte for byte the one this build generates: one written by another version (another world) would otherwise
+    /// have its old run resumed or reported as if it were this demo's.
+    /// </summary>
+    /// <exception cref="DemoDropMismatchException">The store holds another world's drop under this id.</exception>
     public static async Task<bool> EnsureAsync(IArtifactStore store, bool quick, long seed, CancellationToken cancellationToken)
     {
         var dropId = IdFor(quick, seed);
-        if (await store.ExistsAsync($"{ClickLogWatcher.DropArea}/{dropId}/{ClickLogWatcher.SuccessMarker}", cancellationToken))
-            return false;
+        var complete = await store.ExistsAsync($"{ClickLogWatcher.DropArea}/{dropId}/{ClickLogWatcher.SuccessMarker}", cancellationToken);
         var world = SyntheticWeb.Generate((quick ? SyntheticWebOptions.Quick : SyntheticWebOptions.Default) with { Seed = seed });
-        await WriteAsync(store, world, dropId, cancellationToken);
-        return true;
+        return await InScratchAsync(world, dropId, async (scratch, files) =>
+        {
+            if (complete)
+            {
+                await RequireStoredAsync(store, scratch, files, dropId, cancellationToken);
+                return false;
+            }
+            await UploadAsync(store, scratch, files, cancellationToken);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Writes <paramref name="world"/> as drop <paramref name="dropId"/> into any store: generated into a scratch folder,
     /// then uploaded file by file in the generator's order, so <c>_SUCCESS</c> still arrives last.
     /// </summary>
-    public static async Task WriteAsync(IArtifactStore store, SyntheticWorld world, string dropId, CancellationToken cancellationToken)
+    public static Task WriteAsync(IArtifactStore store, SyntheticWorld world, string dropId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        return InScratchAsync(world, dropId, async (scratch, files) =>
+        {
+            await UploadAsync(store, scratch, files, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    private static async Task<T> InScratchAsync<T>(
+        SyntheticWorld world, string dropId, Func<string, IReadOnlyList<string>, Task<T>> use, CancellationToken cancellationToken)
+    {
         var scratch = Directory.CreateTempSubdirectory("rankdistill-drop-").FullName;
         try
         {
-            foreach (var file in await SyntheticWeb.WriteDropAsync(world, scratch, dropId, cancellationToken))
-                await store.UploadFileAsync(file.Replace('\\', '/'), Path.Combine(scratch, file), cancellationToken);
+            return await use(scratch, await SyntheticWeb.WriteDropAsync(world, scratch, dropId, cancellationToken));
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task UploadAsync(IArtifactStore store, string scratch, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+            await store.UploadFileAsync(file.Replace('\\', '/'), Path.Combine(scratch, file), cancellationToken);
+    }
+
+    private static async Task RequireStoredAsync(IArtifactStore store, string scratch, IReadOnlyList<string> files, string dropId, CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            var name = file.Replace('\\', '/');
+            var local = Path.Combine(scratch, file);
+            var stored = await store.GetInfoAsync(name, cancellationToken);
+            // Sizes first: a different world almost always differs in size, and then nothing is read.
+            var same = stored is not null && stored.Size == new FileInfo(local).Length;
+            if (same)
+            {
+                await using var remote = await store.OpenReadAsync(name, cancellationToken);
+                await using var generated = File.OpenRead(local);
+                var storedHash = await SHA256.HashDataAsync(remote, cancellationToken);
+                var generatedHash = await SHA256.HashDataAsync(generated, cancellationToken);
+                same = storedHash.AsSpan().SequenceEqual(generatedHash);
+            }
+            if (!same)
+                throw new DemoDropMismatchException(dropId, name, store.Description);
         }
     }
 }
