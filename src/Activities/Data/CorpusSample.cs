@@ -14,21 +14,31 @@ namespace RankDistill.Activities.Data;
 /// </summary>
 internal sealed class CorpusSample(IReadOnlyList<CandidateDocument> corpus, int perList, long seed)
 {
+    // Every list hashes every corpus url: encode each once, not once per (query, url) pair.
+    private readonly byte[][] _urls = [.. corpus.Select(d => Encoding.UTF8.GetBytes(d.Url))];
+    private readonly int _longestUrl = corpus.Count == 0 ? 0 : corpus.Max(d => Encoding.UTF8.GetByteCount(d.Url));
+
     public CandidateList Extend(CandidateList list)
     {
         var own = list.Docs.Select(d => d.Url).ToHashSet(StringComparer.Ordinal);
-        var drawn = corpus.Where(d => !own.Contains(d.Url))
-            .Select(d => (Key: Key(list.Query, d.Url), Doc: d))
+        // The hashed bytes are UTF-8 of "seed\nquery\nurl": the prefix once per list, each url copied in after it.
+        var prefix = Encoding.UTF8.GetBytes($"{seed}\n{list.Query}\n");
+        var buffer = new byte[prefix.Length + _longestUrl];
+        prefix.CopyTo(buffer, 0);
+        var drawn = Enumerable.Range(0, corpus.Count)
+            .Where(i => !own.Contains(corpus[i].Url))
+            .Select(i => (Key: Key(buffer, prefix.Length, _urls[i]), Doc: corpus[i]))
             .OrderBy(d => d.Key)
             .Take(perList)
             .Select(d => d.Doc with { Impressions = 0, Clicks = 0 });
         return list with { Docs = [.. list.Docs, .. drawn] };
     }
 
-    private ulong Key(string query, string url)
+    private static ulong Key(byte[] buffer, int prefixLength, byte[] url)
     {
+        url.CopyTo(buffer, prefixLength);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{query}\n{url}"), hash);
+        SHA256.HashData(buffer.AsSpan(0, prefixLength + url.Length), hash);
         return BinaryPrimitives.ReadUInt64BigEndian(hash);
     }
 }

@@ -21,16 +21,10 @@ internal static class DemoDrop
         var dropId = IdFor(quick, seed);
         var complete = await store.ExistsAsync($"{ClickLogWatcher.DropArea}/{dropId}/{ClickLogWatcher.SuccessMarker}", cancellationToken);
         var world = SyntheticWeb.Generate((quick ? SyntheticWebOptions.Quick : SyntheticWebOptions.Default) with { Seed = seed });
-        return await InScratchAsync(world, dropId, async (scratch, files) =>
-        {
-            if (complete)
-            {
-                await RequireStoredAsync(store, scratch, files, dropId, cancellationToken);
-                return false;
-            }
-            await UploadAsync(store, scratch, files, cancellationToken);
-            return true;
-        }, cancellationToken);
+        await InScratchAsync(world, dropId, (scratch, files) => complete
+            ? RequireStoredAsync(store, scratch, files, dropId, cancellationToken)
+            : UploadAsync(store, scratch, files, cancellationToken), cancellationToken);
+        return !complete;
     }
 
     /// <summary>
@@ -40,20 +34,16 @@ internal static class DemoDrop
     public static Task WriteAsync(IArtifactStore store, SyntheticWorld world, string dropId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return InScratchAsync(world, dropId, async (scratch, files) =>
-        {
-            await UploadAsync(store, scratch, files, cancellationToken);
-            return true;
-        }, cancellationToken);
+        return InScratchAsync(world, dropId, (scratch, files) => UploadAsync(store, scratch, files, cancellationToken), cancellationToken);
     }
 
-    private static async Task<T> InScratchAsync<T>(
-        SyntheticWorld world, string dropId, Func<string, IReadOnlyList<string>, Task<T>> use, CancellationToken cancellationToken)
+    private static async Task InScratchAsync(
+        SyntheticWorld world, string dropId, Func<string, IReadOnlyList<string>, Task> use, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("rankdistill-drop-").FullName;
         try
         {
-            return await use(scratch, await SyntheticWeb.WriteDropAsync(world, scratch, dropId, cancellationToken));
+            await use(scratch, await SyntheticWeb.WriteDropAsync(world, scratch, dropId, cancellationToken));
         }
         finally
         {
