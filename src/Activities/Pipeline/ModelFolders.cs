@@ -19,27 +19,31 @@ internal static class ModelFolders
     /// <summary>
     /// A local copy of a configured base model: the folder itself when it exists on disk, else the store's set at that
     /// prefix (verified), else the plain files under it (a folder copied into the store by hand has no manifest).
+    /// Neither is a bad setting, not a passing fault: an <see cref="ArgumentException"/>, which the pipeline never retries.
     /// </summary>
     public static async Task<string> ResolveBaseAsync(IArtifactStore store, string baseModel, string localFolder, CancellationToken cancellationToken)
     {
         if (Directory.Exists(baseModel))
             return baseModel;
         var prefix = baseModel.TrimEnd('/');
-        if (await store.OpenSetAsync(prefix, cancellationToken) is { } set)
-        {
-            await set.DownloadAsync(localFolder, cancellationToken);
-            return localFolder;
-        }
         var found = false;
-        await foreach (var file in store.ListAsync(prefix + "/", cancellationToken))
+        if (ArtifactName.IsValid(prefix))
         {
-            found = true;
-            var relative = file.Name[(prefix.Length + 1)..].Replace('/', Path.DirectorySeparatorChar);
-            await store.DownloadFileAsync(file.Name, Path.Combine(localFolder, relative), cancellationToken);
+            if (await store.OpenSetAsync(prefix, cancellationToken) is { } set)
+            {
+                await set.DownloadAsync(localFolder, cancellationToken);
+                return localFolder;
+            }
+            await foreach (var file in store.ListAsync(prefix + "/", cancellationToken))
+            {
+                found = true;
+                var relative = file.Name[(prefix.Length + 1)..].Replace('/', Path.DirectorySeparatorChar);
+                await store.DownloadFileAsync(file.Name, Path.Combine(localFolder, relative), cancellationToken);
+            }
         }
         return found
             ? localFolder
-            : throw new DirectoryNotFoundException($"Base model '{baseModel}' is neither a local folder nor a prefix in the artifact store ({store.Description}).");
+            : throw new ArgumentException($"Base model '{baseModel}' is neither a local folder nor a prefix in the artifact store ({store.Description}).");
     }
 
     /// <summary>The folder with the tokenizer of a model role: the base model's own, or the one PrepareData built for the run.</summary>

@@ -17,6 +17,14 @@ internal static class CommandLineSettings
                 problem = $"'{token}' is not an option of this command nor a setting; give settings as --Section:Key=value, e.g. --Storage:Kind=Blob";
                 return false;
             }
+            var key = token[2..].Split('=', 2)[0];
+            if (!key.Contains(':', StringComparison.Ordinal) && !key.Contains("__", StringComparison.Ordinal))
+            {
+                // Every setting lives in a section; a bare name is a mistyped or misplaced option (e.g. --data on a
+                // command without it), which as a setting would be accepted and never read.
+                problem = $"'{token}' is not an option of this command nor a setting (settings are --Section:Key=value, e.g. --Storage:Kind=Blob)";
+                return false;
+            }
             if (token.Contains('=', StringComparison.Ordinal))
             {
                 settings.Add(token);

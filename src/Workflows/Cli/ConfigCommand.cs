@@ -11,8 +11,9 @@ internal sealed class ConfigCommand : IHostCommand
 {
     public Command Create()
     {
-        var command = new Command("config", "Validate the configuration and print every resolved setting, secrets redacted.");
-        command.SetAction((parseResult, cancellationToken) => HostStartup.RunAsync(parseResult, PrintAsync, cancellationToken));
+        var data = DataOption.Create();
+        var command = new Command("config", "Validate the configuration and print every resolved setting, secrets redacted.") { data };
+        command.SetAction((parseResult, cancellationToken) => HostStartup.RunAsync(parseResult, DataOption.Settings(parseResult, data), PrintAsync, cancellationToken));
         return command;
     }
 

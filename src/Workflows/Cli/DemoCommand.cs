@@ -155,7 +155,12 @@ internal sealed class DemoCommand : IHostCommand
         var instance = last.Instance;
         if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
-            await host.Error.WriteLineAsync($"{instanceId} {instance.RuntimeStatus}: {instance.FailureDetails?.ToString() ?? "(no failure details)"}");
+            // The innermost failure is the reason; the outer ones only say which task carried it.
+            var cause = instance.FailureDetails;
+            while (cause?.Inner is { } inner)
+                cause = inner;
+            var reason = cause is null ? "no failure details" : $"{cause.ErrorType}: {cause.Message}";
+            await host.Error.WriteLineAsync($"{instanceId} {instance.RuntimeStatus.ToString().ToLowerInvariant()} in {last.Stage}: {reason}");
             await host.Error.WriteLineAsync($"See `status {instanceId} --data {host.Settings.Data.Root}`; continue a failed run with `rewind {instanceId}`.");
             return ExitCodes.Failure;
         }

@@ -14,7 +14,12 @@ internal static class ProgressView
     private static readonly TimeSpan _poll = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan _quietLimit = TimeSpan.FromMinutes(1);
 
-    public static bool IsInteractive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+    /// <summary>
+    /// Bars need a terminal that can move the cursor: not redirected output, nor <c>TERM=dumb</c> (no ANSI), where
+    /// Spectre's fallback would print a bar only now and then.
+    /// </summary>
+    public static bool IsInteractive =>
+        !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities is { Interactive: true, Ansi: true };
 
     /// <summary>Polls <paramref name="progress"/> until the instance is Completed, Failed or Terminated; returns the last snapshot.</summary>
     public static Task<PipelineProgress.Snapshot> FollowAsync(PipelineProgress progress, TextWriter output, CancellationToken cancellationToken) =>
@@ -25,31 +30,15 @@ internal static class ProgressView
         PipelineProgress.Snapshot last = null!;
         await AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var bars = PipelineProgress.Stages.ToDictionary(s => s, s => context.AddTask(s, autoStart: false, maxValue: 1));
+                var bars = PipelineProgress.Stages.Select(s => context.AddTask(Label(s), autoStart: false, maxValue: 1)).ToList();
+                var closed = new bool[bars.Count];
                 while (true)
                 {
                     last = await progress.ReadAsync(cancellationToken);
-                    var index = PipelineProgress.Stages.ToList().IndexOf(last.Stage);
-                    var done = last.Instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed;
-                    for (var i = 0; i < PipelineProgress.Stages.Count; i++)
-                    {
-                        var bar = bars[PipelineProgress.Stages[i]];
-                        if (i < index || done)
-                        {
-                            bar.StartTask();
-                            bar.Value = 1;
-                            bar.StopTask();
-                        }
-                        else if (i == index)
-                        {
-                            bar.StartTask();
-                            bar.Value = last.StageProgress;
-                            bar.Description = $"{last.Stage,-8} {Markup.Escape(last.Note)}";
-                        }
-                    }
+                    Show(bars, closed, last);
                     if (last.Instance.RuntimeStatus.IsTerminal())
                         return;
                     await Task.Delay(_poll, cancellationToken);
@@ -57,6 +46,52 @@ internal static class ProgressView
             });
         return last;
     }
+
+    /// <summary>
+    /// Stages before the current one are done (a resumed run starts with them done), the current one moves, and a run
+    /// that ended without completing leaves its current stage marked. A Spectre task is started and stopped once
+    /// only (it refuses to restart a stopped one), so <paramref name="closed"/> marks the bars already finished.
+    /// </summary>
+    private static void Show(IReadOnlyList<ProgressTask> bars, bool[] closed, PipelineProgress.Snapshot now)
+    {
+        var status = now.Instance.RuntimeStatus;
+        var current = status == OrchestrationRuntimeStatus.Completed ? bars.Count : PipelineProgress.Stages.ToList().IndexOf(now.Stage);
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var bar = bars[i];
+            if (closed[i])
+                continue;
+            if (i < current)
+            {
+                closed[i] = true;
+                Start(bar);
+                bar.Value = bar.MaxValue;
+                bar.Description = $"{Label(PipelineProgress.Stages[i])} done";
+                bar.StopTask();
+            }
+            else if (i == current)
+            {
+                Start(bar);
+                bar.Value = Math.Min(now.StageProgress, bar.MaxValue);
+                var ended = status.IsTerminal();
+                var note = ended ? $"[red]{Markup.Escape(status.ToString().ToLowerInvariant())}[/]" : Markup.Escape(now.Note);
+                bar.Description = $"{Label(now.Stage)} {note}";
+                if (ended)
+                {
+                    closed[i] = true;
+                    bar.StopTask();
+                }
+            }
+        }
+    }
+
+    private static void Start(ProgressTask bar)
+    {
+        if (!bar.IsStarted)
+            bar.StartTask();
+    }
+
+    private static string Label(string stage) => Markup.Escape($"{stage,-8}");
 
     private static async Task<PipelineProgress.Snapshot> LinesAsync(PipelineProgress progress, TextWriter output, CancellationToken cancellationToken)
     {

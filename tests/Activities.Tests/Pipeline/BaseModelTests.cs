@@ -45,18 +45,21 @@ public sealed class BaseModelTests : IDisposable
             Directory.Delete(baseModel, recursive: true);
     }
 
-    [Fact]
-    public async Task ContinuedPretraining_MissingBaseModel_FailsNamingIt()
+    [Theory]
+    [InlineData("models/base/nowhere")]
+    [InlineData("/no/such/folder")]
+    public async Task ContinuedPretraining_MissingBaseModel_FailsNamingItAsABadSetting(string baseModel)
     {
         await _harness.WriteDropAsync();
-        var settings = PipelineHarness.Settings with { Teacher = PipelineHarness.Settings.Teacher with { BaseModel = "models/base/nowhere" } };
+        var settings = PipelineHarness.Settings with { Teacher = PipelineHarness.Settings.Teacher with { BaseModel = baseModel } };
         var request = new StageRequest("r1", PipelineHarness.DropId, settings);
         using var context = new TestActivityContext();
         await _harness.Prepare.RunAsync(context, request);
 
-        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => _harness.Cpt.RunAsync(context, request));
+        // Exactly ArgumentException: the pipeline's non-retryable errors are matched by exact type.
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _harness.Cpt.RunAsync(context, request));
 
-        Assert.Contains("models/base/nowhere", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Base model '{baseModel}' is neither a local folder nor a prefix in the artifact store", error.Message, StringComparison.Ordinal);
     }
 
     private double FirstLoss(string runId) => LossLog.Read(_harness.FileOf(RunLayout.LossLog(runId, Cpt))).First().Loss!.Value;

@@ -75,6 +75,25 @@ public sealed class HostProcessTests : IDisposable
         Assert.Contains("'stray' is not an option of this command nor a setting", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Config_OptionItDoesNotHave_FailsWithExit1InsteadOfTakingItAsASetting()
+    {
+        // "--queues" belongs to worker and serve; taken as a setting "queues" it would be accepted and never read.
+        var run = await RunHostAsync(["config", "--queues", "gpu"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("'--queues' is not an option of this command nor a setting", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Config_DataOption_ResolvesTheDataFolderAsTheOtherCommandsDo()
+    {
+        var run = await RunHostAsync(["config", "--data", "elsewhere"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"= {Path.Combine(_work, "elsewhere", "store")}  [", run.Output, StringComparison.Ordinal);
+    }
+
     private async Task<(int ExitCode, string Output, string Error)> RunHostAsync(string[] args, params (string Name, string Value)[] environment)
     {
         // The host assembly is copied next to the tests by the project reference, in the same configuration.
