@@ -18,7 +18,7 @@ WORKDIR /src
 # cached layer while sources change. Add a line here for each new project under src/.
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
 COPY build/ build/
-COPY src/Durable/RankDistill.Durable.csproj src/Durable/
+COPY src/TaskHub/RankDistill.TaskHub.csproj src/TaskHub/
 COPY src/Models/RankDistill.Models.csproj src/Models/
 COPY src/Activities/RankDistill.Activities.csproj src/Activities/
 COPY src/Workflows/RankDistill.Workflows.csproj src/Workflows/

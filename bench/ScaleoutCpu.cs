@@ -3,9 +3,9 @@ using System.Globalization;
 namespace RankDistill.Bench;
 
 /// <summary>
-/// CPU time from /proc, to show where the machine's cores went during a run: the worker processes, the
-/// PostgreSQL server (its main process and every backend it forked), and the whole machine (which also
-/// counts this benchmark process and anything else running).
+/// CPU time from /proc, to show where the machine's cores went during a run: the worker processes, the storage
+/// server (Azurite: its process and any it started), and the whole machine (which also counts this benchmark
+/// process and anything else running).
 /// </summary>
 internal static class ScaleoutCpu
 {
@@ -18,17 +18,28 @@ internal static class ScaleoutCpu
             new(a.Workers - b.Workers, a.Server - b.Server, a.MachineBusy - b.MachineBusy, a.MachineTotal - b.MachineTotal);
     }
 
-    public static Sample Take(IEnumerable<int> workerIds, string? postgresDataFolder)
+    public static Sample Take(IEnumerable<int> workerIds, int? serverId)
     {
         var workers = workerIds.Select(ProcessTime).Aggregate(TimeSpan.Zero, (a, b) => a + b);
-        var server = TimeSpan.Zero;
-        if (postgresDataFolder is not null && File.Exists(Path.Combine(postgresDataFolder, "postmaster.pid")))
-        {
-            var postmaster = int.Parse(File.ReadLines(Path.Combine(postgresDataFolder, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-            server = ProcessTime(postmaster) + Children(postmaster).Select(ProcessTime).Aggregate(TimeSpan.Zero, (a, b) => a + b);
-        }
+        var server = serverId is { } id ? ProcessTime(id) + Children(id).Select(ProcessTime).Aggregate(TimeSpan.Zero, (a, b) => a + b) : TimeSpan.Zero;
         var (busy, total) = Machine();
         return new Sample(workers, server, busy, total);
+    }
+
+    /// <summary>A process this one started whose command line contains <paramref name="word"/> (Azurite's node process).</summary>
+    public static int? Child(string word) =>
+        Children(Environment.ProcessId).Cast<int?>().FirstOrDefault(pid => CommandLine(pid!.Value).Contains(word, StringComparison.Ordinal));
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>utime + stime of a live process (zero once it is gone).</summary>

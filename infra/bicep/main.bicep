@@ -1,14 +1,16 @@
 // RankDistill on Azure: one resource group holding
-//   - a storage account with the clicklogs, labels, models and runs containers (artifacts),
-//   - a PostgreSQL flexible server (the durable task hub shared by every process),
+//   - a storage account with the clicklogs, labels, models and runs containers (artifacts) and the
+//     task hubs (DurableTask.AzureStorage: queues, tables and blob containers; taskHubName for the
+//     default queue, taskHubName + 'gpu' for the gpu queue),
 //   - a Container Apps environment with a GPU workload profile, running
 //       `serve`  (dashboard + click-log watcher + default-queue worker) on the Consumption profile, and
-//       `worker --queues gpu` on the GPU profile, scaled on the gpu queue's depth,
-//   - one user-assigned identity with data-plane roles only (blob containers, optional AcrPull),
+//       `worker --queues gpu` on the GPU profile, scaled by KEDA on the gpu task hub's queues,
+//   - one user-assigned identity with data-plane roles only (blob containers, the account's queue and
+//     table data, optional AcrPull),
 //   - a Log Analytics workspace for the apps' logs.
-// Deploy: see the README ("Deploying to Azure"). Required parameters: the two images and the two secrets.
+// Deploy: see the README ("Deploying to Azure"). Required parameters: the two images and the dashboard key.
 
-import { environmentVariable } from 'modules/types.bicep'
+import { environmentVariable, taskHubFor } from 'modules/types.bicep'
 
 @description('Region for every resource. Pick one with serverless GPUs for the chosen profile (e.g. swedencentral, westus3, australiaeast).')
 param location string = resourceGroup().location
@@ -32,26 +34,6 @@ param gpuImage string
 @description('Name of an existing Azure Container Registry in this resource group holding the images; the identity gets AcrPull on it. Empty: the images are public.')
 param containerRegistryName string = ''
 
-@description('Task hub administrator login; the apps connect as this user.')
-param postgresAdminLogin string = 'rankdistill'
-
-@description('Task hub administrator password (8-128 characters, three of: upper, lower, digit, symbol).')
-@minLength(8)
-@maxLength(128)
-@secure()
-param postgresAdminPassword string
-
-@description('Task hub compute size; Standard_B1ms suits a few workers, a GeneralPurpose size (e.g. Standard_D2ds_v5) many.')
-param postgresSkuName string = 'Standard_B1ms'
-
-@description('Compute tier matching postgresSkuName.')
-@allowed([
-  'Burstable'
-  'GeneralPurpose'
-  'MemoryOptimized'
-])
-param postgresSkuTier string = 'Burstable'
-
 @description('Key the dashboard requires on every request (at least 32 characters, e.g. `openssl rand -base64 32`).')
 @minLength(32)
 @secure()
@@ -66,11 +48,21 @@ param serveCpu string = '2'
 @description('Memory of the serve app: twice the vCPUs in GiB on the Consumption profile.')
 param serveMemory string = '4Gi'
 
-@description('Optional public IPv4 address allowed through the task hub firewall, for running `submit`/`status` from a workstation. Empty: none.')
-param operatorIpAddress string = ''
+@description('Task hub name (TaskHub__Name): the default queue\'s hub; the gpu queue\'s is this name + gpu. 3 to 42 letters and digits, starting with a letter; queues, tables and containers are named after it.')
+@minLength(3)
+@maxLength(42)
+param taskHubName string = 'rankdistill'
+
+@description('Control-queue partitions of each task hub (TaskHub__PartitionCount): how many processes can run orchestrations at once. Fixed once the hubs exist.')
+@minValue(1)
+@maxValue(16)
+param taskHubPartitionCount int = 4
 
 @description('Optional Entra object id of a person or group who uploads drops and labels (write clicklogs/labels, read models/runs). Empty: none.')
 param operatorPrincipalId string = ''
+
+@description('Also give operatorPrincipalId the task hubs\' data roles (queues and tables of the account, the hubs\' containers), to run `submit`/`status` from a workstation.')
+param operatorTaskHubAccess bool = false
 
 @description('GPU workload profile. Consumption-GPU-* are serverless (scale to zero, per-second billing).')
 @allowed([
@@ -88,7 +80,7 @@ param gpuWorkerCpu string = '8'
 @description('Memory per GPU replica; must fit the profile (NC8as-T4: 56Gi, A100 profiles: up to 220Gi per GPU).')
 param gpuWorkerMemory string = '56Gi'
 
-@description('GPU replicas kept when the gpu queue is empty: 0 costs nothing while idle, 1 avoids a cold start.')
+@description('GPU replicas kept when the gpu task hub\'s queues are empty: 0 costs nothing while idle, 1 avoids a cold start.')
 @minValue(0)
 @maxValue(1)
 param gpuMinReplicas int = 0
@@ -98,19 +90,12 @@ param gpuMinReplicas int = 0
 @maxValue(30)
 param gpuMaxReplicas int = 2
 
-// The task hub's tables belong to the durable engine (src/Durable/Postgres, schema `durable` by
-// default): durable.tasks holds outstanding activities only (a row is deleted when its result is
-// stored), queued or leased alike, with the queue in a column. tests/Durable.Tests/Postgres runs this
-// exact default against a real hub.
-@description('SQL the KEDA scale rule runs on the task hub: one number, the outstanding (queued or leased) work items of the gpu queue. Empty: no scale rule (GPU replicas stay at gpuMinReplicas).')
-param gpuQueueDepthQuery string = 'SELECT COUNT(*) FROM durable.tasks WHERE queue = \'gpu\''
-
 var suffix = uniqueString(resourceGroup().id)
 // Names other modules look resources up by: known before deployment, unlike outputs, so what-if can
 // predict the resources that use them (the modules that create them are listed in dependsOn).
 var identityName = '${namePrefix}-id'
 var logAnalyticsName = '${namePrefix}-logs'
-var taskHubDatabase = 'taskhub'
+var gpuTaskHubName = taskHubFor(taskHubName, 'gpu')
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -136,27 +121,18 @@ module storage 'modules/storage.bicep' = {
     location: location
     name: '${namePrefix}${suffix}'
     appIdentityName: identityName
+    taskHubNames: [
+      taskHubFor(taskHubName, 'default')
+      gpuTaskHubName
+    ]
+    taskHubPartitionCount: taskHubPartitionCount
     operatorPrincipalId: operatorPrincipalId
+    operatorTaskHubAccess: operatorTaskHubAccess
     tags: tags
   }
   dependsOn: [
     identity
   ]
-}
-
-module postgres 'modules/postgres.bicep' = {
-  name: 'postgres'
-  params: {
-    location: location
-    name: '${namePrefix}-pg-${suffix}'
-    administratorLogin: postgresAdminLogin
-    administratorPassword: postgresAdminPassword
-    databaseName: taskHubDatabase
-    skuName: postgresSkuName
-    skuTier: postgresSkuTier
-    clientIpAddress: operatorIpAddress
-    tags: tags
-  }
 }
 
 module registryPull 'modules/registry-pull.bicep' = if (!empty(containerRegistryName)) {
@@ -184,10 +160,6 @@ module environment 'modules/environment.bicep' = {
   ]
 }
 
-// Npgsql keyword format; the password is single-quoted (quotes doubled) so ';' or '=' in it are safe.
-// VerifyFull checks the server certificate against the image's CA store.
-var taskHubConnectionString = 'Host=${postgres.outputs.host};Port=5432;Database=${taskHubDatabase};Username=${postgresAdminLogin};Password=\'${replace(postgresAdminPassword, '\'', '\'\'')}\';SSL Mode=VerifyFull'
-
 // Settings every process needs (configuration keys of the host; `__` separates sections).
 var sharedEnvironment environmentVariable[] = [
   {
@@ -203,9 +175,23 @@ var sharedEnvironment environmentVariable[] = [
     name: 'AZURE_CLIENT_ID'
     value: identity.outputs.clientId
   }
+  // The task hubs (src/Workflows/Hosting/TaskHubSettings.cs), in the same account, signed in to as the
+  // identity: no connection string or key anywhere.
   {
     name: 'TaskHub__Kind'
-    value: 'Postgres'
+    value: 'AzureStorage'
+  }
+  {
+    name: 'TaskHub__AccountName'
+    value: storage.outputs.name
+  }
+  {
+    name: 'TaskHub__Name'
+    value: taskHubName
+  }
+  {
+    name: 'TaskHub__PartitionCount'
+    value: string(taskHubPartitionCount)
   }
 ]
 
@@ -221,7 +207,6 @@ module serve 'modules/serve-app.bicep' = {
     registryServer: registryServer
     identityId: identity.outputs.id
     environment: sharedEnvironment
-    taskHubConnectionString: taskHubConnectionString
     dashboardApiKey: dashboardApiKey
     allowedIpRanges: dashboardAllowedIpRanges
     cpu: serveCpu
@@ -241,12 +226,9 @@ module gpuWorker 'modules/gpu-worker.bicep' = {
     registryServer: registryServer
     identityId: identity.outputs.id
     environment: sharedEnvironment
-    taskHubConnectionString: taskHubConnectionString
-    taskHubHost: postgres.outputs.host
-    taskHubDatabase: taskHubDatabase
-    taskHubUser: postgresAdminLogin
-    taskHubPassword: postgresAdminPassword
-    queueDepthQuery: gpuQueueDepthQuery
+    storageAccountName: storage.outputs.name
+    gpuTaskHubName: gpuTaskHubName
+    taskHubPartitionCount: taskHubPartitionCount
     minReplicas: gpuMinReplicas
     maxReplicas: gpuMaxReplicas
     cpu: gpuWorkerCpu
@@ -258,8 +240,8 @@ module gpuWorker 'modules/gpu-worker.bicep' = {
 output dashboardUrl string = 'https://${serve.outputs.fqdn}'
 output storageAccountName string = storage.outputs.name
 output blobEndpoint string = storage.outputs.blobEndpoint
-output taskHubHost string = postgres.outputs.host
-output taskHubDatabase string = taskHubDatabase
+output taskHubName string = taskHubName
+output gpuTaskHubName string = gpuTaskHubName
 output identityClientId string = identity.outputs.clientId
 output serveAppName string = serve.outputs.name
 output gpuWorkerAppName string = gpuWorker.outputs.name

@@ -25,4 +25,7 @@ internal static partial class Logs
 
     [LoggerMessage(5006, LogLevel.Warning, "Could not remove the scratch folder {Path}: {Problem}")]
     public static partial void ScratchNotRemoved(ILogger logger, string path, string problem);
+
+    [LoggerMessage(5007, LogLevel.Debug, "{Stage} of run {RunId}: progress not written ({Problem}); the next update tries again")]
+    public static partial void ProgressNotWritten(ILogger logger, string stage, string runId, string problem);
 }

@@ -1,9 +1,10 @@
 namespace RankDistill.Testing;
 
 /// <summary>
-/// One Azurite for a whole test assembly: declare <c>[assembly: AssemblyFixture(typeof(AzuriteFixture))]</c> in the
+/// One Azurite (blob, queue and table services) for a whole test assembly: declare <c>[assembly: AssemblyFixture(typeof(AzuriteFixture))]</c> in the
 /// project that needs it and take <see cref="AzuriteFixture"/> in a test class's constructor. Give each test its own
-/// container prefix (<see cref="NewContainerPrefix"/>) so tests running in parallel never see each other's blobs.
+/// container prefix (<see cref="NewContainerPrefix"/>) or task hub name so tests running in parallel never see each
+/// other's data.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {

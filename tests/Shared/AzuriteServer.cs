@@ -4,9 +4,11 @@ using System.Net.Sockets;
 namespace RankDistill.Testing;
 
 /// <summary>
-/// A real Azurite blob service (the one <c>scripts/install-test-tools</c> puts in <c>.tools/azurite</c>), on
-/// 127.0.0.1 and a free port, persisting to a temporary folder (not in memory: tests and benchmarks write GBs).
-/// Disposing it kills the process and deletes the folder. Plain .NET, so benchmarks can use it too.
+/// A real Azurite (the one <c>scripts/install-test-tools</c> puts in <c>.tools/azurite</c>) with its blob, queue and
+/// table services, each on 127.0.0.1 and a free port, persisting to a temporary folder (not in memory: tests and
+/// benchmarks write GBs). The blob service is what the artifact stores use; the Durable Task Framework's Azure
+/// Storage provider needs all three. Disposing it kills the process and deletes the folder. Plain .NET, so
+/// benchmarks can use it too.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -20,21 +22,33 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly string _folder;
     private readonly OutputTail _output;
 
-    private AzuriteServer(Process process, int port, string folder, OutputTail output)
+    private AzuriteServer(Process process, Ports ports, string folder, OutputTail output)
     {
-        (_process, Port, _folder, _output) = (process, port, folder, output);
+        (_process, _folder, _output) = (process, folder, output);
+        (Port, QueuePort, TablePort) = (ports.Blob, ports.Queue, ports.Table);
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
+    /// <summary>The blob service's port.</summary>
     public int Port { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
 
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{AccountName}");
 
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
+
+    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/{AccountName}");
+
+    /// <summary>All three endpoints: blob clients read the blob one, the Azure Storage task hub all of them.</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};"
+        + $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     /// <summary>Where the script installs Azurite; tests fail with this path and the fix when it is missing.</summary>
-    public static string Executable => Path.Combine(RepositoryRoot.Path, ".tools", "azurite", "node_modules", ".bin", "azurite-blob");
+    public static string Executable => Path.Combine(RepositoryRoot.Path, ".tools", "azurite", "node_modules", ".bin", "azurite");
 
     public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -43,14 +57,15 @@ public sealed class AzuriteServer : IAsyncDisposable
         // A free port can be taken by someone else before Azurite binds it; then try another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort.Next();
+            var ports = new Ports(FreePort.Next(), FreePort.Next(), FreePort.Next());
             var folder = Directory.CreateTempSubdirectory("rankdistill-azurite-").FullName;
             var output = new OutputTail();
-            var process = Launch(port, folder, output);
+            var process = Launch(ports, folder, output);
             try
             {
-                await WaitUntilListeningAsync(process, port, output, cancellationToken);
-                return new AzuriteServer(process, port, folder, output);
+                foreach (var port in new[] { ports.Blob, ports.Queue, ports.Table })
+                    await WaitUntilListeningAsync(process, port, output, cancellationToken);
+                return new AzuriteServer(process, ports, folder, output);
             }
             catch (Exception) when (attempt < 3 && process.HasExited && output.Text.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
@@ -81,9 +96,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    public override string ToString() => $"Azurite on port {Port} ({_output.Text.Length} chars of output)";
+    public override string ToString() => $"Azurite on ports {Port}, {QueuePort}, {TablePort} ({_output.Text.Length} chars of output)";
 
-    private static Process Launch(int port, string folder, OutputTail output)
+    private static Process Launch(Ports ports, string folder, OutputTail output)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -93,8 +108,11 @@ public sealed class AzuriteServer : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--location", folder, "--skipApiVersionCheck", "--silent",
+            "--blobHost", "127.0.0.1", "--blobPort", ports.Blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", ports.Queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", ports.Table.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Newer SDKs speak API versions Azurite does not know; loose mode ignores headers it does not support.
+            "--location", folder, "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
         })
         {
             start.ArgumentList.Add(arg);
@@ -147,6 +165,8 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     private void KillOnExit(object? sender, EventArgs e) => Stop(_process);
+
+    private readonly record struct Ports(int Blob, int Queue, int Table);
 
     /// <summary>The last lines Azurite printed, for error messages.</summary>
     private sealed class OutputTail

@@ -1,9 +1,17 @@
-// GPU workers: `worker --queues gpu` on the environment's GPU profile, scaled by KEDA on the number of
-// outstanding work items in the task hub's `gpu` queue (0..maxReplicas). Training survives scale-in
-// and restarts because activities checkpoint and hold heartbeat leases: a replica that goes away
-// loses its lease and the next one resumes from the last checkpoint.
+// GPU workers: `worker --queues gpu` on the environment's GPU profile, serving the gpu task hub
+// (TaskHub__Name + gpu) and nothing else, scaled 0..maxReplicas by KEDA's azure-queue scaler on that
+// hub's queues in the storage account:
+//   - <hub>-workitems holds the GPU activities (training steps): one replica per queued or running step.
+//     A running step's message stays in the queue, invisible, while its worker renews it, so the rules
+//     count invisible messages too (queueLengthStrategy 'all'): counting visible ones only would scale a
+//     training replica away after the cooldown.
+//   - <hub>-control-NN hold the gpu hub's orchestration messages. The default hub's worker (in `serve`)
+//     starts a GpuStep orchestration there for each GPU step, and only a GPU worker turns it into a
+//     work item: without these rules no replica would ever start from zero.
+// Training survives scale-in and restarts: a stopping worker hands its step back (or, if killed, the
+// message reappears after TaskHub__LockDuration) and the next replica resumes from the last checkpoint.
 
-import { environmentVariable, registriesFor } from 'types.bicep'
+import { controlQueueNames, environmentVariable, registriesFor, workItemQueueName } from 'types.bicep'
 
 @description('Azure region.')
 param location string
@@ -23,37 +31,28 @@ param image string
 @description('Login server of the registry the image comes from; empty for a public image.')
 param registryServer string = ''
 
-@description('Resource id of the user-assigned identity the app runs as.')
+@description('Resource id of the user-assigned identity the app runs as; the scale rules read the queues with it too (Storage Queue Data Contributor on the account, storage.bicep).')
 param identityId string
 
-@description('Settings shared with the serve app (storage, identity, task hub kind).')
+@description('Settings shared with the serve app (storage, identity, task hub).')
 param environment environmentVariable[]
 
-@description('Npgsql connection string of the task hub.')
-@secure()
-param taskHubConnectionString string
+@description('Storage account that holds the task hubs.')
+param storageAccountName string
 
-@description('Task hub server, database and login, for the KEDA scale rule (it connects on its own).')
-param taskHubHost string
+@description('The gpu queue\'s task hub (types.bicep taskHubFor(TaskHub__Name, \'gpu\')).')
+param gpuTaskHubName string
 
-@description('Task hub database name.')
-param taskHubDatabase string
-
-@description('Task hub login.')
-param taskHubUser string
-
-@description('Task hub password, for the KEDA scale rule.')
-@secure()
-param taskHubPassword string
-
-@description('SQL returning one number: outstanding (queued or leased) work items on the gpu queue. Empty: no scale rule, the app keeps minReplicas.')
-param queueDepthQuery string
+@description('Control-queue partitions of the task hub (TaskHub__PartitionCount).')
+@minValue(1)
+@maxValue(16)
+param taskHubPartitionCount int
 
 @description('Work items one replica takes at a time (one training run per GPU).')
 @minValue(1)
 param itemsPerReplica int = 1
 
-@description('Replicas kept when the queue is empty: 0 costs nothing while idle, 1 avoids a cold start.')
+@description('Replicas kept when the queues are empty: 0 costs nothing while idle, 1 avoids a cold start.')
 @minValue(0)
 param minReplicas int = 0
 
@@ -67,7 +66,7 @@ param cpu string = '8'
 @description('Memory per replica; must fit the GPU profile (Consumption-GPU-NC8as-T4: 56Gi).')
 param memory string = '56Gi'
 
-@description('Seconds a stopping replica gets after SIGTERM to checkpoint and release its lease.')
+@description('Seconds a stopping replica gets after SIGTERM to checkpoint and hand its step back.')
 @minValue(0)
 @maxValue(600)
 param terminationGracePeriodSeconds int = 300
@@ -75,30 +74,42 @@ param terminationGracePeriodSeconds int = 300
 @description('Tags for every resource.')
 param tags { *: string }
 
-// KEDA's postgresql scaler: replicas = ceil(query result / targetQueryValue); activation above 0
-// wakes the app from zero replicas. Counting leased items too keeps a replica alive while it trains.
-var queueDepthRule = {
-  name: 'gpu-queue-depth'
+// A scale rule as Microsoft.App/containerApps defines it, so the compiler checks the rules below.
+type scaleRule = resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.scale.rules[*]
+
+// replicas = ceil(messages / queueLength), the highest over all rules; any message wakes the app from
+// zero (activationQueueLength 0). The identity must be one the app runs as.
+var workItemRule scaleRule = {
+  name: 'gpu-work-items'
   custom: {
-    type: 'postgresql'
+    type: 'azure-queue'
     metadata: {
-      host: taskHubHost
-      port: '5432'
-      userName: taskHubUser
-      dbName: taskHubDatabase
-      sslmode: 'require'
-      query: queueDepthQuery
-      targetQueryValue: string(itemsPerReplica)
-      activationTargetQueryValue: '0'
+      accountName: storageAccountName
+      queueName: workItemQueueName(gpuTaskHubName)
+      queueLength: string(itemsPerReplica)
+      queueLengthStrategy: 'all'
+      activationQueueLength: '0'
     }
-    auth: [
-      {
-        secretRef: 'taskhub-password'
-        triggerParameter: 'password'
-      }
-    ]
+    identity: identityId
   }
 }
+
+var controlRules scaleRule[] = [
+  for (queueName, i) in controlQueueNames(gpuTaskHubName, taskHubPartitionCount): {
+    name: 'gpu-control-${padLeft(i, 2, '0')}'
+    custom: {
+      type: 'azure-queue'
+      metadata: {
+        accountName: storageAccountName
+        queueName: queueName
+        queueLength: string(itemsPerReplica)
+        queueLengthStrategy: 'all'
+        activationQueueLength: '0'
+      }
+      identity: identityId
+    }
+  }
+]
 
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
@@ -115,18 +126,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
     workloadProfileName: workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
-      // No ingress: workers only pull work from the task hub.
+      // No ingress and no secrets: workers only pull work from the task hub, as the identity.
       registries: registriesFor(registryServer, identityId)
-      secrets: [
-        {
-          name: 'taskhub-connection'
-          value: taskHubConnectionString
-        }
-        {
-          name: 'taskhub-password'
-          value: taskHubPassword
-        }
-      ]
     }
     template: {
       terminationGracePeriodSeconds: terminationGracePeriodSeconds
@@ -145,10 +146,6 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
               name: 'Torch__Device'
               value: 'cuda'
             }
-            {
-              name: 'TaskHub__ConnectionString'
-              secretRef: 'taskhub-connection'
-            }
           ])
           resources: {
             cpu: json(cpu)
@@ -162,7 +159,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         pollingInterval: 30
         // Long enough that a pipeline moving from one GPU step to the next keeps its warm replica.
         cooldownPeriod: 600
-        rules: empty(queueDepthQuery) ? [] : [queueDepthRule]
+        rules: concat([workItemRule], controlRules)
       }
     }
   }

@@ -1,5 +1,6 @@
-// The one user-assigned identity that both container apps run as: it reads and writes blobs
-// (role assignments in storage.bicep) and pulls images (registry-pull.bicep). No control-plane roles.
+// The one user-assigned identity that both container apps (and the GPU worker's KEDA scale rules) run
+// as: it reads and writes blobs and the task hubs' queues and tables (role assignments in storage.bicep)
+// and pulls images (registry-pull.bicep). No control-plane roles.
 
 @description('Azure region.')
 param location string

@@ -22,12 +22,8 @@ param registryServer string = ''
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
-@description('Settings shared with the workers (storage, identity, task hub kind).')
+@description('Settings shared with the workers (storage, identity, task hub).')
 param environment environmentVariable[]
-
-@description('Npgsql connection string of the task hub.')
-@secure()
-param taskHubConnectionString string
 
 @description('Key the dashboard requires on every request (it listens on a public address).')
 @secure()
@@ -76,10 +72,6 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       registries: registriesFor(registryServer, identityId)
       secrets: [
         {
-          name: 'taskhub-connection'
-          value: taskHubConnectionString
-        }
-        {
           name: 'dashboard-api-key'
           value: dashboardApiKey
         }
@@ -102,10 +94,6 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             {
               name: 'Torch__Device'
               value: 'cpu'
-            }
-            {
-              name: 'TaskHub__ConnectionString'
-              secretRef: 'taskhub-connection'
             }
             {
               name: 'Dashboard__ApiKey'

@@ -1,12 +1,13 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
+using RankDistill.TaskHub.Worker;
 using TorchSharp;
 
 namespace RankDistill.Activities.Pipeline;
@@ -17,7 +18,7 @@ namespace RankDistill.Activities.Pipeline;
 /// small Qwen2 made from the settings with the run's byte-level BPE vocabulary. Publishes the causal LM, with its
 /// tokenizer, at <see cref="RunLayout.Model"/>(run, <c>cpt</c>).
 /// </summary>
-public sealed class ContinuedPretraining(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<ContinuedPretraining> logger)
+public sealed class ContinuedPretraining(IArtifactStore store, IOptions<DeviceOptions> device, ActivityCancellation cancellation, ILogger<ContinuedPretraining> logger)
     : TaskActivity<StageRequest, TrainedModel>
 {
     private const string Stage = RunLayout.Stages.ContinuedPretraining;
@@ -34,9 +35,9 @@ public sealed class ContinuedPretraining(IArtifactStore store, IOptions<DeviceOp
         ArgumentNullException.ThrowIfNull(input);
         var settings = input.Settings;
         var trainer = new StageTrainer(store, logger);
-        return trainer.RunOnceAsync(context, input.RunId, Stage, async (scratch, modelFolder) =>
+        return trainer.RunOnceAsync(input.RunId, Stage, async (scratch, modelFolder) =>
         {
-            var ct = context.CancellationToken;
+            var ct = cancellation.Token;
             var on = TorchRuntime.Configure(device.Value, logger);
             var tokenizerFolder = await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.TeacherRole, settings.Teacher.BaseModel, scratch.Folder("base"), ct);
             var encoder = TokenizerLoader.FromFolder(tokenizerFolder);
@@ -50,11 +51,11 @@ public sealed class ContinuedPretraining(IArtifactStore store, IOptions<DeviceOp
             model.to(on);
             var task = new CausalLmTask<DecoderLanguageModel>((m, b) => m.forward(b.InputIds, b.AttentionMask), encoder.PadId);
             var options = StageTrainer.Options(settings.ContinuedPretraining, settings.Seed, TokenBudget);
-            var result = await trainer.TrainAsync(context, input.RunId, Stage, scratch, model, task, options, examples);
+            var result = await trainer.TrainAsync(input.RunId, Stage, scratch, model, task, options, examples, ct);
 
             DecoderCheckpoint.Save(model, modelFolder);
             ModelFolders.CopyTokenizer(tokenizerFolder, modelFolder);
             return result;
-        });
+        }, cancellation.Token);
     }
 }

@@ -1,12 +1,13 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Batching;
 using RankDistill.Models.Bert;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
+using RankDistill.TaskHub.Worker;
 using TorchSharp;
 
 namespace RankDistill.Activities.Pipeline;
@@ -19,7 +20,7 @@ namespace RankDistill.Activities.Pipeline;
 /// vocabulary; a score head is always new. Publishes the student, with its <c>vocab.txt</c>, at
 /// <see cref="RunLayout.Model"/>(run, <c>distill</c>).
 /// </summary>
-public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<Distillation> logger)
+public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> device, ActivityCancellation cancellation, ILogger<Distillation> logger)
     : TaskActivity<DistillationRequest, TrainedModel>
 {
     private const string Stage = RunLayout.Stages.Distillation;
@@ -37,9 +38,9 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
         ArgumentNullException.ThrowIfNull(input);
         var settings = input.Settings;
         var trainer = new StageTrainer(store, logger);
-        return trainer.RunOnceAsync(context, input.RunId, Stage, async (scratch, modelFolder) =>
+        return trainer.RunOnceAsync(input.RunId, Stage, async (scratch, modelFolder) =>
         {
-            var ct = context.CancellationToken;
+            var ct = cancellation.Token;
             var on = TorchRuntime.Configure(device.Value, logger);
             var tokenizerFolder = input.PretrainedStudent is { } pretrained
                 ? await ModelFolders.DownloadAsync(store, pretrained, scratch.Folder("base"), ct)
@@ -64,11 +65,11 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
             model.to(on);
             var task = new DistillationTask<BertRanker>(settings.DistillationAlpha, settings.DistillationBeta, encoder.PadId, PaddingSide.Right);
             var options = StageTrainer.Options(settings.Distillation, settings.Seed, TokenBudget);
-            var result = await trainer.TrainAsync(context, input.RunId, Stage, scratch, model, task, options, examples);
+            var result = await trainer.TrainAsync(input.RunId, Stage, scratch, model, task, options, examples, ct);
 
             BertCheckpoint.Save(model, modelFolder);
             ModelFolders.CopyTokenizer(tokenizerFolder, modelFolder);
             return result;
-        });
+        }, cancellation.Token);
     }
 }

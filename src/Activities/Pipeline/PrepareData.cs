@@ -1,8 +1,9 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Tokenization;
+using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Activities.Pipeline;
 
@@ -14,13 +15,13 @@ namespace RankDistill.Activities.Pipeline;
 /// <c>step-result.json</c> without reading the drop again. A drop without a usable row throws
 /// <see cref="UnusableDropException"/> (non-retryable) after its rejected rows are published.
 /// </summary>
-public sealed class PrepareData(IArtifactStore store, ILogger<PrepareData> logger) : TaskActivity<StageRequest, PreparedData>
+public sealed class PrepareData(IArtifactStore store, ActivityCancellation cancellation, ILogger<PrepareData> logger) : TaskActivity<StageRequest, PreparedData>
 {
     public override async Task<PreparedData> RunAsync(TaskActivityContext context, StageRequest input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var cancellationToken = context.CancellationToken;
+        var cancellationToken = cancellation.Token;
         var output = RunLayout.PreparedData(input.RunId);
         var (done, problem) = await RunArtifacts.TryReadResultAsync<PreparedData>(store, output, cancellationToken);
         if (done is not null)

@@ -1,13 +1,14 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Batching;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
+using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Activities.Pipeline;
 
@@ -16,7 +17,7 @@ namespace RankDistill.Activities.Pipeline;
 /// rank loss (<see cref="PipelineSettings.RankLoss"/>) on the labelled train queries. The result is the teacher,
 /// published with its tokenizer at <see cref="RunLayout.Model"/>(run, <c>sft</c>).
 /// </summary>
-public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<RankFinetuning> logger)
+public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions> device, ActivityCancellation cancellation, ILogger<RankFinetuning> logger)
     : TaskActivity<StageRequest, TrainedModel>
 {
     private const string Stage = RunLayout.Stages.RankFinetuning;
@@ -30,9 +31,9 @@ public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions>
         ArgumentNullException.ThrowIfNull(input);
         var settings = input.Settings;
         var trainer = new StageTrainer(store, logger);
-        return trainer.RunOnceAsync(context, input.RunId, Stage, async (scratch, modelFolder) =>
+        return trainer.RunOnceAsync(input.RunId, Stage, async (scratch, modelFolder) =>
         {
-            var ct = context.CancellationToken;
+            var ct = cancellation.Token;
             var on = TorchRuntime.Configure(device.Value, logger);
             var cpt = await ModelFolders.DownloadAsync(store, RunLayout.Model(input.RunId, RunLayout.Stages.ContinuedPretraining), scratch.Folder("cpt"), ct);
             var encoder = TokenizerLoader.FromFolder(cpt);
@@ -48,11 +49,11 @@ public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions>
             // The ranker reads each row's last real token whichever side pads, so right padding (the collator's default) is fine.
             var task = new RankingTask<DecoderRanker>(settings.RankLoss, padTokenId: encoder.PadId, paddingSide: PaddingSide.Right);
             var options = StageTrainer.Options(settings.RankFinetuning, settings.Seed, TokenBudget);
-            var result = await trainer.TrainAsync(context, input.RunId, Stage, scratch, model, task, options, examples);
+            var result = await trainer.TrainAsync(input.RunId, Stage, scratch, model, task, options, examples, ct);
 
             DecoderCheckpoint.Save(model, modelFolder);
             ModelFolders.CopyTokenizer(cpt, modelFolder);
             return result;
-        });
+        }, cancellation.Token);
     }
 }

@@ -18,6 +18,9 @@ public static class RunLayout
     /// <summary>A stage's loss curve: the trainer's JSONL (one line per update: step, loss, lr, grad_norm, epoch; eval lines).</summary>
     public static string LossLog(string runId, string stage) => $"{Root(runId)}/training/{stage}/loss.jsonl";
 
+    /// <summary>A training stage's latest progress (<see cref="StageProgress"/> as JSON), rewritten every few seconds while it runs.</summary>
+    public static string Progress(string runId, string stage) => $"{Root(runId)}/training/{stage}/progress.json";
+
     /// <summary>A stage's checkpoints (one artifact set per step).</summary>
     public static string Checkpoints(string runId, string stage) => $"{Root(runId)}/checkpoints/{stage}";
 

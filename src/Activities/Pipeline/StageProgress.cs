@@ -1,8 +1,7 @@
 namespace RankDistill.Activities.Pipeline;
 
 /// <summary>
-/// What a long step reports in its heartbeats (and so what the orchestration's custom status and the dashboard can
-/// show): the stage, the unit of work done out of the total (training updates, or documents scored), the latest loss
-/// and the step of the newest checkpoint (the point a crash resumes from).
+/// Where a training stage is (<see cref="RunLayout.Progress"/>, written by <see cref="StageProgressWriter"/>): the
+/// updates done out of the total, the latest loss, and the step of the newest checkpoint (where a crash resumes).
 /// </summary>
 public sealed record StageProgress(string Stage, long Done, long Total, double? Loss, long? LastCheckpointStep);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Training;
 
 namespace RankDistill.Activities.Pipeline;
@@ -9,7 +8,7 @@ namespace RankDistill.Activities.Pipeline;
 /// What the three training activities share: the output set of a stage (<see cref="RunLayout.Model"/>) reused when it
 /// is complete; a <see cref="Trainer{TModel, TExample}"/> that checkpoints into the run
 /// (<see cref="RunLayout.Checkpoints"/>, so a crashed stage resumes from its newest valid checkpoint), uploads its loss
-/// log at every checkpoint and at the end, heartbeats its progress and honours the activity's cancellation; and the
+/// log at every checkpoint and at the end, publishes its progress (<see cref="StageProgressWriter"/>) and honours the activity's cancellation; and the
 /// model folder published as one set with a <c>step-result.json</c> that a re-run returns.
 /// </summary>
 internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
@@ -19,10 +18,10 @@ internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
     /// trains (through <see cref="TrainAsync"/>) and saves the model into the folder it is given, and publishes it.
     /// </summary>
     public async Task<TrainedModel> RunOnceAsync(
-        TaskActivityContext context, string runId, string stage, Func<StageScratch, string, Task<TrainingResult>> train)
+        string runId, string stage, Func<StageScratch, string, Task<TrainingResult>> train, CancellationToken cancellationToken)
     {
         var prefix = RunLayout.Model(runId, stage);
-        var (done, problem) = await RunArtifacts.TryReadResultAsync<TrainedModel>(store, prefix, context.CancellationToken);
+        var (done, problem) = await RunArtifacts.TryReadResultAsync<TrainedModel>(store, prefix, cancellationToken);
         if (done is not null)
         {
             Logs.StepReused(logger, stage, runId, prefix);
@@ -38,23 +37,25 @@ internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
         var result = await train(scratch, folder);
         var trained = new TrainedModel(prefix, result.Steps, result.FinalLoss, result.ResumedFromStep ?? 0);
         RunArtifacts.WriteResult(folder, trained);
-        await store.PublishFolderAsync(prefix, folder, context.CancellationToken);
+        await store.PublishFolderAsync(prefix, folder, cancellationToken);
         Logs.StageDone(logger, stage, runId, result.FinalLoss, result.Steps, trained.ResumedFromStep, prefix);
         return trained;
     }
 
     /// <summary>Trains <paramref name="model"/> (already on its device, initialised from the run's seed) on the run's checkpoints.</summary>
     public async Task<TrainingResult> TrainAsync<TModel, TExample>(
-        TaskActivityContext context, string runId, string stage, StageScratch scratch,
-        TModel model, ITrainingTask<TModel, TExample> task, TrainerOptions options, IReadOnlyList<TExample> examples)
+        string runId, string stage, StageScratch scratch,
+        TModel model, ITrainingTask<TModel, TExample> task, TrainerOptions options, IReadOnlyList<TExample> examples, CancellationToken cancellationToken)
         where TModel : TorchSharp.torch.nn.Module
     {
         var lossLog = RunLayout.LossLog(runId, stage);
         var checkpoints = new LossPublishingCheckpointStore(new ArtifactCheckpointStore(store, RunLayout.Checkpoints(runId, stage)), store, lossLog);
         Logs.StageStarting(logger, stage, runId, examples.Count, options.TotalSteps, model.GetType().Name);
         var trainer = new Trainer<TModel, TExample>(model, task, options, checkpoints, scratch.Folder("trainer"), logger);
-        var result = await trainer.RunAsync(examples, new HeartbeatProgress(context, stage), context.CancellationToken);
-        await store.UploadFileAsync(lossLog, result.LossLogPath, context.CancellationToken);
+        TrainingResult result;
+        await using (var progress = new StageProgressWriter(store, runId, stage, logger))
+            result = await trainer.RunAsync(examples, progress, cancellationToken);
+        await store.UploadFileAsync(lossLog, result.LossLogPath, cancellationToken);
         return result;
     }
 
@@ -70,11 +71,4 @@ internal sealed class StageTrainer(IArtifactStore store, ILogger logger)
         CheckpointEvery = schedule.CheckpointEvery,
         Seed = seed,
     };
-
-    /// <summary>Every update becomes a heartbeat: it renews the lease and carries the progress (the engine batches the writes).</summary>
-    private sealed class HeartbeatProgress(TaskActivityContext context, string stage) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) =>
-            context.Heartbeat(new StageProgress(stage, value.Step, value.TotalSteps, value.Loss, value.LastCheckpointStep));
-    }
 }

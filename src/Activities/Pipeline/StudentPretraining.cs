@@ -1,12 +1,13 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Bert;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
+using RankDistill.TaskHub.Worker;
 using TorchSharp;
 
 namespace RankDistill.Activities.Pipeline;
@@ -20,7 +21,7 @@ namespace RankDistill.Activities.Pipeline;
 /// the settings with the run's WordPiece vocabulary, and publishes a BertForMaskedLM folder, with its <c>vocab.txt</c>,
 /// at <see cref="RunLayout.Model"/>(run, <c>mlm</c>), which Distillation starts from.
 /// </summary>
-public sealed class StudentPretraining(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<StudentPretraining> logger)
+public sealed class StudentPretraining(IArtifactStore store, IOptions<DeviceOptions> device, ActivityCancellation cancellation, ILogger<StudentPretraining> logger)
     : TaskActivity<StageRequest, TrainedModel>
 {
     private const string Stage = RunLayout.Stages.StudentPretraining;
@@ -34,9 +35,9 @@ public sealed class StudentPretraining(IArtifactStore store, IOptions<DeviceOpti
         ArgumentNullException.ThrowIfNull(input);
         var settings = input.Settings;
         var trainer = new StageTrainer(store, logger);
-        return trainer.RunOnceAsync(context, input.RunId, Stage, async (scratch, modelFolder) =>
+        return trainer.RunOnceAsync(input.RunId, Stage, async (scratch, modelFolder) =>
         {
-            var ct = context.CancellationToken;
+            var ct = cancellation.Token;
             var on = TorchRuntime.Configure(device.Value, logger);
             var tokenizerFolder = await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
             var encoder = TokenizerLoader.FromFolder(tokenizerFolder);
@@ -50,11 +51,11 @@ public sealed class StudentPretraining(IArtifactStore store, IOptions<DeviceOpti
             model.to(on);
             var task = new MaskedLmTask(encoder.Layout);
             var options = StageTrainer.Options(settings.StudentPretraining, settings.Seed, TokenBudget);
-            var result = await trainer.TrainAsync(context, input.RunId, Stage, scratch, model, task, options, examples);
+            var result = await trainer.TrainAsync(input.RunId, Stage, scratch, model, task, options, examples, ct);
 
             BertCheckpoint.Save(model, modelFolder);
             ModelFolders.CopyTokenizer(tokenizerFolder, modelFolder);
             return result;
-        });
+        }, cancellation.Token);
     }
 }

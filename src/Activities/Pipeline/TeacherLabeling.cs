@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Scoring;
 using RankDistill.Models.Tokenization;
+using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Activities.Pipeline;
 
@@ -17,7 +18,7 @@ namespace RankDistill.Activities.Pipeline;
 /// order), scored by the SFT teacher, written to <see cref="RunLayout.LabelShard"/> in one atomic write. A shard already
 /// there that reads back whole, with the expected number of lists, is returned as it is.
 /// </summary>
-public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions> device, ILogger<TeacherLabeling> logger)
+public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions> device, ActivityCancellation cancellation, ILogger<TeacherLabeling> logger)
     : TaskActivity<LabelShardRequest, LabelShardResult>
 {
     /// <summary>Padded tokens per forward pass: scoring keeps no activations for backward, so this is memory-light.</summary>
@@ -27,7 +28,7 @@ public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = cancellation.Token;
         var size = input.Settings.LabelingShardSize;
         var all = await RunArtifacts.ReadCandidatesAsync(store, input.RunId, ct);
         if (input.Shard < 0 || (long)input.Shard * size >= all.Count)
@@ -47,9 +48,8 @@ public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions
         var (teacher, _) = DecoderCheckpoint.LoadRanker(folder, on);
         using var _ = teacher;
         var inputs = lists.SelectMany(l => l.Docs.Select(d => encoder.Encode(l.Query, RankerText.Document(d.Title, d.Summary), input.Settings.MaxSequenceLength))).ToList();
-        var progress = new Progress(context, inputs.Count);
         var scores = new BatchScorer(new BatchScorerOptions { PadTokenId = encoder.PadId, TokenBudget = TokenBudget })
-            .Score(teacher, inputs, on, progress, ct);
+            .Score(teacher, inputs, on, null, ct);
 
         var next = 0;
         var labelled = lists.Select(l => new LabelledList(l.Query, [.. l.Docs.Select(d => new LabelledDocument(d.Url, d.Title, d.Summary, scores[next++]))])).ToList();
@@ -88,11 +88,5 @@ public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions
         await foreach (var list in PreparedJsonl.ReadAsync<LabelledList>(stream, ct))
             lists.Add(list);
         return lists;
-    }
-
-    /// <summary>Documents scored so far, as heartbeats.</summary>
-    private sealed class Progress(TaskActivityContext context, int total) : IProgress<int>
-    {
-        public void Report(int value) => context.Heartbeat(new StageProgress(RunLayout.Stages.TeacherLabeling, value, total, null, null));
     }
 }

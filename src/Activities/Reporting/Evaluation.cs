@@ -1,12 +1,13 @@
 using System.Text;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Baselines;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Metrics;
+using RankDistill.TaskHub.Worker;
 using static TorchSharp.torch;
 
 namespace RankDistill.Activities.Reporting;
@@ -21,13 +22,14 @@ public sealed class Evaluation(
     IArtifactStore store,
     IOptions<DeviceOptions> deviceOptions,
     IOptions<EvaluationOptions> options,
+    ActivityCancellation cancellation,
     ILogger<Evaluation> logger) : TaskActivity<StageRequest, EvaluationResult>
 {
     public override async Task<EvaluationResult> RunAsync(TaskActivityContext context, StageRequest input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = cancellation.Token;
         var runId = input.RunId;
         if (await ReportSet.TryReadAsync(store, runId, ct) is { } stored)
         {
@@ -92,8 +94,7 @@ public sealed class Evaluation(
         {
             using var ranker = await LoadedRanker.LoadAsync(store, prefix, kind, scratch.Path, device, ct);
             Logs.Scoring(logger, runId, test.Lists.Count, test.Documents, name);
-            var scores = ranker.ScoreLists(test.Lists, maxLength, new HeartbeatProgress(context, $"scoring test lists with the {name}"), ct);
-            context.Heartbeat(new { phase = $"timing the {name}" });
+            var scores = ranker.ScoreLists(test.Lists, maxLength, null, ct);
             var seconds = ThroughputMeter.Measure(ranker, candidates, maxLength, settings.WarmupDocuments, settings.TimedPasses, ct);
             Logs.Throughput(logger, runId, name, candidates.Count, seconds, ThroughputMeter.Rate(candidates.Count, seconds));
             return (scores, seconds);

@@ -1,10 +1,11 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Metrics;
+using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Activities.Reporting;
 
@@ -20,13 +21,14 @@ public sealed class Publish(
     IArtifactStore store,
     IOptions<DeviceOptions> deviceOptions,
     IOptions<EvaluationOptions> options,
+    ActivityCancellation cancellation,
     ILogger<Publish> logger) : TaskActivity<PublishRequest, PublishResult>
 {
     public override async Task<PublishResult> RunAsync(TaskActivityContext context, PublishRequest input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = cancellation.Token;
         var runId = input.RunId;
         var target = PublishedModel.PathOf(runId);
         var current = await PublishedModel.ReadCurrentAsync(store, ct);
@@ -40,7 +42,7 @@ public sealed class Publish(
         else
         {
             var incumbent = current is not null && input.Settings.Publish.RequireNoRegression
-                ? new PublishDecision.Incumbent(current.RunId, await ScorePublishedAsync(context, current, input))
+                ? new PublishDecision.Incumbent(current.RunId, await ScorePublishedAsync(current, input))
                 : null;
             var (promote, reason) = PublishDecision.Decide(input.Evaluation, input.Settings.Publish, incumbent);
             if (promote)
@@ -60,9 +62,9 @@ public sealed class Publish(
     }
 
     /// <summary>NDCG@5 of the published model on this run's test lists, scored as Evaluation scores the student.</summary>
-    private async Task<double> ScorePublishedAsync(TaskActivityContext context, PublishedModel current, PublishRequest input)
+    private async Task<double> ScorePublishedAsync(PublishedModel current, PublishRequest input)
     {
-        var ct = context.CancellationToken;
+        var ct = cancellation.Token;
         var device = TorchRuntime.Configure(deviceOptions.Value, logger);
         var test = await TestSet.ReadAsync(store, input.RunId, ct);
         using var scratch = StageScratch.Create(input.RunId, RunLayout.Stages.Publish, logger, options.Value.WorkDirectory);
@@ -79,7 +81,7 @@ public sealed class Publish(
         using (ranker)
         {
             Logs.Scoring(logger, input.RunId, test.Lists.Count, test.Documents, $"the published model of run {current.RunId}");
-            var scores = ranker.ScoreLists(test.Lists, input.Settings.MaxSequenceLength, new HeartbeatProgress(context, "scoring the published model"), ct);
+            var scores = ranker.ScoreLists(test.Lists, input.Settings.MaxSequenceLength, null, ct);
             return RankingMetrics.Evaluate(test.Ranked(scores)).Ndcg5;
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RankDistill.TaskHub;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Hosting;
 
@@ -70,12 +71,10 @@ internal sealed class ControlOptions
                 + "Pass --data DIR (the folder demo or serve used), or --host URL to ask a running dashboard.");
             return null;
         }
-        var services = new ServiceCollection()
-            .AddArtifactStore(host.Configuration)
-            .AddTaskHub(hub)
-            .AddDashboardQueries(host.Configuration)
-            .BuildServiceProvider();
-        var location = hub.Kind == TaskHubKind.Sqlite ? hub.SqlitePath : SecretRedactor.Redact("TaskHub:ConnectionString", hub.ConnectionString)!;
-        return new LocalPipelineControl(services, location);
+        var services = new ServiceCollection().AddArtifactStore(host.Configuration);
+        services.AddPipelineTaskHub(hub);
+        services.AddDashboardQueries(host.Configuration);
+        var provider = services.BuildServiceProvider();
+        return new LocalPipelineControl(provider, provider.GetRequiredService<TaskHubs>().Description);
     }
 }

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
-using RankDistill.Durable.Worker;
+using RankDistill.TaskHub;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Hosting;
 using RankDistill.Workflows.Orchestrations;
@@ -23,7 +22,7 @@ internal sealed class DemoCommand : IHostCommand
     public const string DefaultDataFolder = ".data/demo";
     public const long DefaultSeed = 42;
 
-    // One process runs everything here, so after a crash the next run waits out the dead process's leases: keep them short.
+    // One process runs everything here, so after a crash the next run waits out the dead process's locks: keep them short.
     private static readonly TimeSpan _leaseDuration = TimeSpan.FromSeconds(15);
 
     public Command Create()
@@ -103,13 +102,18 @@ internal sealed class DemoCommand : IHostCommand
     private static async Task<WebApplication> StartDashboardAsync(HostContext host, IReadOnlyList<string>? urls, CancellationToken cancellationToken)
     {
         var dashboard = DashboardOptions.Read(host.Configuration, urls);
+        if (host.Configuration["TaskHub:LockDuration"] is null)
+            host.Settings.TaskHub.LockDuration = _leaseDuration;
         var builder = DashboardWebHost.CreateBuilder(host.Configuration, host.Settings, dashboard,
-            new Dictionary<string, int> { [TaskOptions.DefaultQueue] = Environment.ProcessorCount, [PipelineSteps.GpuQueue] = 1 });
-        builder.Services.Configure<DurableTaskWorkerOptions>(o => (o.ActivityLeaseDuration, o.OrchestrationLockDuration) = (_leaseDuration, _leaseDuration));
+            new Dictionary<string, int> { [TaskQueues.Default] = Environment.ProcessorCount, [TaskQueues.Gpu] = 1 });
         builder.Logging.ClearProviders();
         // Progress bars own the terminal: only warnings get through. Redirected output also gets the host's own
         // information lines; the trainers' line per update would drown the progress lines, which already carry it.
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((category, level) => level >= LogLevel.Warning
+        // DurableTask.Core's own lines (a step handed back at Ctrl+C is an "aborted" warning and a middleware error)
+        // are the runtime's bookkeeping: the demo reports failures itself, from the instance.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((category, level) =>
+            category?.StartsWith("DurableTask.", StringComparison.Ordinal) == true ? level >= LogLevel.Critical
+            : level >= LogLevel.Warning
             || (!ProgressView.IsInteractive && level >= LogLevel.Information && category?.StartsWith("RankDistill.Workflows", StringComparison.Ordinal) == true));
         var app = builder.Build();
         app.MapDashboard();
@@ -149,7 +153,7 @@ internal sealed class DemoCommand : IHostCommand
         var outcome = await PipelineSubmission.SubmitAsync(client, dropId, settings, cancellationToken);
         var instanceId = outcome.InstanceId;
         await output.WriteLineAsync(outcome.Started ? $"Started {instanceId}" : $"Found {instanceId} ({outcome.ExistingStatus}): {(outcome.ExistingStatus is { } s && s.IsTerminal() ? "reporting it" : "resuming it")}");
-        var runSettings = (await client.GetInstanceAsync(instanceId, cancellationToken))?.ReadInputAs<PipelineInput>()?.Settings ?? settings;
+        var runSettings = (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken))?.ReadInputAs<PipelineInput>()?.Settings ?? settings;
 
         var last = await ProgressView.FollowAsync(new PipelineProgress(client, store, instanceId, runSettings), output, cancellationToken);
         var instance = last.Instance;
@@ -157,9 +161,9 @@ internal sealed class DemoCommand : IHostCommand
         {
             // The innermost failure is the reason; the outer ones only say which task carried it.
             var cause = instance.FailureDetails;
-            while (cause?.Inner is { } inner)
+            while (cause?.InnerFailure is { } inner)
                 cause = inner;
-            var reason = cause is null ? "no failure details" : $"{cause.ErrorType}: {cause.Message}";
+            var reason = cause is null ? "no failure details" : $"{cause.ErrorType}: {cause.ErrorMessage}";
             await host.Error.WriteLineAsync($"{instanceId} {instance.RuntimeStatus.ToString().ToLowerInvariant()} in {last.Stage}: {reason}");
             await host.Error.WriteLineAsync($"See `status {instanceId} --data {host.Settings.Data.Root}`; continue a failed run with `rewind {instanceId}`.");
             return ExitCodes.Failure;

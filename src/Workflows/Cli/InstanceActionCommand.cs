@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RankDistill.Durable;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
 

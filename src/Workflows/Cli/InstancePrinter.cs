@@ -3,7 +3,7 @@ using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Cli;
 
-/// <summary>How <c>status</c> prints instances: a table for the list; for one instance its summary, steps, pending work and failure.</summary>
+/// <summary>How <c>status</c> prints instances: a table for the list; for one instance its summary, steps (with what an open one waits on) and failure.</summary>
 internal static class InstancePrinter
 {
     private const int MaxStackLines = 12;
@@ -40,18 +40,10 @@ internal static class InstancePrinter
         {
             await output.WriteLineAsync();
             await output.WriteLineAsync("Steps");
-            var table = new TextTable("STEP", "STATUS", "ATTEMPTS", "STARTED", "DURATION", "NOTE");
+            // The task hub records when a step was scheduled, not when a worker took it.
+            var table = new TextTable("STEP", "STATUS", "ATTEMPTS", "SCHEDULED", "DURATION", "NOTE");
             foreach (var s in timeline.Steps)
-                table.Add(s.Name, s.Status, Attempts(s), s.StartedAt is { } at ? Time(at) : "-", Duration(s.DurationSeconds), Note(s));
-            await table.WriteAsync(output, "  ");
-        }
-        if (detail.PendingWork.Count > 0)
-        {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync("Pending work");
-            var table = new TextTable("WORK", "STATE", "QUEUE", "DESCRIPTION");
-            foreach (var p in detail.PendingWork)
-                table.Add(p.Name, p.State, p.Queue ?? "-", p.Description);
+                table.Add(s.Name, s.Status, Attempts(s), Time(s.ScheduledAt), Duration(s.DurationSeconds), Note(s));
             await table.WriteAsync(output, "  ");
         }
         if (detail.Failure is { } failure)
@@ -59,7 +51,7 @@ internal static class InstancePrinter
             await output.WriteLineAsync();
             await output.WriteLineAsync("Failure");
             for (var (f, depth) = (failure, 1); f is not null; (f, depth) = (f.Inner, depth + 1))
-                await output.WriteLineAsync($"{new string(' ', depth * 2)}{(depth > 1 ? "caused by " : "")}{f.ErrorType}: {f.Message}{(f.IsPoison ? " (poison)" : "")}");
+                await output.WriteLineAsync($"{new string(' ', depth * 2)}{(depth > 1 ? "caused by " : "")}{f.ErrorType}: {f.Message}");
             if (failure.Root.StackTrace is { } stack)
             {
                 foreach (var line in stack.Split('\n').Take(MaxStackLines))
@@ -87,6 +79,8 @@ internal static class InstancePrinter
             notes.Add(waiting);
         if (s.Shards is { } shards && (shards.Failed > 0 || shards.Retries > 0))
             notes.Add($"{shards.Failed} failed, {shards.Retries} retries");
+        if (s.Bookkeeping.FirstOrDefault(b => b.Failure is not null) is { } book)
+            notes.Add($"{book.Name} failed: {book.Failure!.Root.ErrorType}: {book.Failure.Root.Message}");
         return string.Join("; ", notes);
     }
 

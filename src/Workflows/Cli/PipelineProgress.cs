@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
 using RankDistill.Workflows.Orchestrations;
 
 namespace RankDistill.Workflows.Cli;
 
 /// <summary>
 /// Where a running pipeline is, read from outside it: the step from its custom status, and inside a training step the
-/// last step of the stage's loss log (the trainer appends one line per update), inside labelling the shard files
-/// written so far. Cheap enough to poll every half second.
+/// stage's progress file (rewritten every few seconds while it trains) or else its loss log (uploaded at each
+/// checkpoint), inside labelling the shard files written so far. Cheap enough to poll every half second.
 /// </summary>
 internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore store, string instanceId, PipelineSettings settings)
 {
@@ -29,7 +28,7 @@ internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore 
     /// <summary>The instance, its current stage, and the stage's own progress (0..1) with a short note.</summary>
     public async Task<Snapshot> ReadAsync(CancellationToken cancellationToken)
     {
-        var instance = await client.GetInstanceAsync(instanceId, cancellationToken) ?? throw new InstanceNotFoundException($"No pipeline instance '{instanceId}'.");
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken) ?? throw new InvalidOperationException($"No pipeline instance '{instanceId}'.");
         var status = instance.ReadCustomStatusAs<PipelineStatus>();
         if (instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
             return new Snapshot(instance, RunLayout.Stages.Publish, 1, "done");
@@ -49,11 +48,11 @@ internal sealed class PipelineProgress(DurableTaskClient client, IArtifactStore 
 
     private async Task<(double, string)> TrainingAsync(string stage, int steps, CancellationToken cancellationToken)
     {
-        // Live: the running activity's last heartbeat. Else (between attempts, or not started): the uploaded loss log.
-        foreach (var work in await client.GetPendingWorkAsync(instanceId, cancellationToken))
+        var progress = RunLayout.Progress(instanceId, stage);
+        if (await store.GetInfoAsync(progress, cancellationToken) is not null
+            && JsonSerializer.Deserialize<StageProgress>(await store.ReadAllBytesAsync(progress, cancellationToken: cancellationToken), _json) is { } now)
         {
-            if (work.HeartbeatDetails is { } details && JsonSerializer.Deserialize<StageProgress>(details, _json) is { } beat && beat.Stage == stage)
-                return (Fraction(beat.Done, beat.Total), Note(beat.Done, beat.Total, beat.Loss));
+            return (Fraction(now.Done, now.Total), Note(now.Done, now.Total, now.Loss));
         }
         var log = RunLayout.LossLog(instanceId, stage);
         if (await store.GetInfoAsync(log, cancellationToken) is null)

@@ -1,5 +1,6 @@
 using System.Globalization;
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
+using RankDistill.Workflows.Orchestrations;
 using Spectre.Console;
 
 namespace RankDistill.Workflows.Cli;

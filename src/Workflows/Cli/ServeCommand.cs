@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using RankDistill.TaskHub;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Hosting;
 
@@ -56,7 +57,7 @@ internal sealed class ServeCommand : IHostCommand
         await app.StartAsync(cancellationToken);
         foreach (var url in app.Urls)
             await host.Output.WriteLineAsync($"Dashboard: {url}/");
-        await host.Output.WriteLineAsync($"Task hub: {Describe(host.Settings)}; worker queues: {string.Join(", ", queues.Select(q => $"{q.Key} x{q.Value}"))}");
+        await host.Output.WriteLineAsync($"Task hub: {app.Services.GetRequiredService<TaskHubs>().Description}; worker queues: {string.Join(", ", queues.Select(q => $"{q.Key} x{q.Value}"))}");
         await host.Output.WriteLineAsync(dashboard.RequiresApiKey ? "The dashboard requires its API key (Dashboard:ApiKey)." : "The dashboard is open to local users only (loopback).");
         await host.Output.WriteLineAsync("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(cancellationToken);
@@ -67,16 +68,10 @@ internal sealed class ServeCommand : IHostCommand
     private static void AddClickLogWatcher(IServiceCollection services, HostContext host) =>
         services.AddClickLogWatcher(host.Settings.Pipeline);
 
-    private static string Describe(HostSettings settings) => settings.TaskHub.Kind switch
-    {
-        TaskHubKind.Sqlite => $"SQLite {settings.TaskHub.SqlitePath}",
-        var kind => $"{kind} {SecretRedactor.Redact("TaskHub:ConnectionString", settings.TaskHub.ConnectionString)}",
-    };
-
     private static string[] SplitUrls(string[]? values) =>
         [.. (values ?? []).SelectMany(v => v.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
-    /// <summary>Parses <c>default,gpu=1</c>; a queue without a number gets one activity per processor.</summary>
+    /// <summary>Parses <c>default,gpu=1</c>; a queue without a number runs one activity per processor.</summary>
     internal static bool TryParseQueues(string? text, out Dictionary<string, int> queues, out string problem)
     {
         queues = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -85,9 +80,9 @@ internal sealed class ServeCommand : IHostCommand
         {
             var (name, count) = part.Split('=', 2) is [var n, var c] ? (n.Trim(), c.Trim()) : (part, null);
             var concurrency = Environment.ProcessorCount;
-            if (name.Length == 0 || (count is not null && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out concurrency) || concurrency is < 1 or > 256)))
+            if (!TaskQueues.All.Contains(name) || (count is not null && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out concurrency) || concurrency is < 1 or > 256)))
             {
-                problem = $"--queues '{text}': '{part}' is not name or name=concurrency (1-256), e.g. default,gpu=1";
+                problem = $"--queues '{text}': '{part}' is not queue or queue=concurrency (1-256) with queue {string.Join(" or ", TaskQueues.All)}, e.g. default,gpu=1";
                 return false;
             }
             queues[name] = concurrency;

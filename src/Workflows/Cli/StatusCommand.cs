@@ -1,12 +1,12 @@
 using System.CommandLine;
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
 using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Cli;
 
 /// <summary>
-/// <c>status [id]</c>: without an id, a table of instances (newest first, filters as options); with one, its steps,
-/// pending work and failure. Local task hub by default, a dashboard with <c>--host URL</c>. Exit 1 for an unknown id.
+/// <c>status [id]</c>: without an id, a table of instances (in the task hub's order, filters as options); with one, its
+/// steps (what each open one waits on) and failure. Local task hub by default, a dashboard with <c>--host URL</c>. Exit 1 for an unknown id.
 /// </summary>
 internal sealed class StatusCommand : IHostCommand
 {
@@ -23,7 +23,7 @@ internal sealed class StatusCommand : IHostCommand
         var top = new Option<int>("--top") { Description = "Most instances listed (1-1000).", DefaultValueFactory = _ => 50 };
         var continuation = new Option<string?>("--continue") { Description = "The token printed under a full page, for the next one.", HelpName = "TOKEN" };
         var control = new ControlOptions();
-        var command = new Command("status", "List pipeline instances, or show one: steps, pending work, failure.") { id, statuses, prefix, all, top, continuation };
+        var command = new Command("status", "List pipeline instances, or show one: steps, what they wait on, failure.") { id, statuses, prefix, all, top, continuation };
         control.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => control.RunAsync(parseResult, async (pipelines, host, ct) =>
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable.Client;
 using RankDistill.Workflows.Hosting;
 using RankDistill.Workflows.Orchestrations;
 
@@ -25,10 +25,9 @@ internal sealed class SubmitCommand : IHostCommand
 
     private static async Task<int> SubmitAsync(HostContext host, string dropId, CancellationToken cancellationToken)
     {
-        await using var services = new ServiceCollection()
-            .AddArtifactStore(host.Configuration)
-            .AddTaskHub(host.Settings.TaskHub)
-            .BuildServiceProvider();
+        var registrations = new ServiceCollection().AddArtifactStore(host.Configuration);
+        registrations.AddPipelineTaskHub(host.Settings.TaskHub);
+        await using var services = registrations.BuildServiceProvider();
         var store = services.GetRequiredService<IArtifactStore>();
         var marker = $"{ClickLogWatcher.DropArea}/{dropId}/{ClickLogWatcher.SuccessMarker}";
         if (!await store.ExistsAsync(marker, cancellationToken))

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using RankDistill.Durable.Hosting;
+using RankDistill.TaskHub;
 using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Cli;
@@ -20,7 +20,7 @@ internal sealed class WorkerCommand : IHostCommand
         };
         var lease = new Option<TimeSpan?>("--lease")
         {
-            Description = "How long work held by a worker that died waits before another takes it (the activity lease and orchestration lock); default 00:01:00.",
+            Description = "How long work held by a worker that died waits before another takes it (the setting TaskHub:LockDuration, default 00:02:00).",
             HelpName = "hh:mm:ss",
         };
         var watch = new Option<bool>("--watch") { Description = "Also start a pipeline for each complete click-log drop (the watcher serve runs)." };
@@ -33,9 +33,9 @@ internal sealed class WorkerCommand : IHostCommand
 
     private static async Task<int> RunAsync(HostContext host, string? queueText, TimeSpan? lease, bool watch, CancellationToken cancellationToken)
     {
-        if (lease is { } l && (l < TimeSpan.FromSeconds(1) || l > TimeSpan.FromHours(1)))
+        if (lease is { } l && (l < TimeSpan.FromSeconds(5) || l > TimeSpan.FromHours(1)))
         {
-            await host.Error.WriteLineAsync($"--lease {l:c} is not valid; expected 00:00:01 to 01:00:00");
+            await host.Error.WriteLineAsync($"--lease {l:c} is not valid; expected 00:00:05 to 01:00:00");
             return ExitCodes.Failure;
         }
         if (!ServeCommand.TryParseQueues(queueText, out var queues, out var problem))
@@ -46,19 +46,15 @@ internal sealed class WorkerCommand : IHostCommand
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager() });
         builder.Configuration.AddConfiguration(host.Configuration);
         builder.Logging.AddConfiguration(host.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.AddArtifactStore(host.Configuration).AddTaskHub(host.Settings.TaskHub);
-        builder.Services.AddDurableTaskWorker(o =>
-        {
-            foreach (var (queue, concurrency) in queues)
-                o.Queues[queue] = concurrency;
-            if (lease is { } duration)
-                (o.ActivityLeaseDuration, o.OrchestrationLockDuration) = (duration, duration);
-        });
+        var taskHub = host.Settings.TaskHub;
+        if (lease is { } duration)
+            taskHub.LockDuration = duration;
+        builder.Services.AddArtifactStore(host.Configuration).AddPipelineTaskHub(taskHub).AddWorkers(queues);
         if (watch)
             builder.Services.AddClickLogWatcher(host.Settings.Pipeline);
         using var app = builder.Build();
         await app.StartAsync(cancellationToken);
-        await host.Output.WriteLineAsync($"Worker on {host.Settings.TaskHub.Kind} task hub, queues {string.Join(", ", queues.Select(q => $"{q.Key} x{q.Value}"))}"
+        await host.Output.WriteLineAsync($"Worker on {app.Services.GetRequiredService<TaskHubs>().Description}, queues {string.Join(", ", queues.Select(q => $"{q.Key} x{q.Value}"))}"
             + (watch ? "; watching clicklogs/ for complete drops" : "") + ". Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;

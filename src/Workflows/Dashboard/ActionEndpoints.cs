@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
-using RankDistill.Durable;
 using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Dashboard;
@@ -57,7 +56,7 @@ internal static class ActionEndpoints
         {
             result = DashboardEndpoints.BadRequest(e.Message);
         }
-        catch (PayloadTooLargeException e)
+        catch (RequestBodyTooLargeException e)
         {
             result = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: e.Message);
         }
@@ -77,11 +76,11 @@ internal static class ActionEndpoints
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
             return null;
         if (request.ContentLength > MaxBodyBytes)
-            throw new PayloadTooLargeException($"The body is {request.ContentLength} bytes; the limit is {MaxBodyBytes}.");
+            throw new RequestBodyTooLargeException($"The body is {request.ContentLength} bytes; the limit is {MaxBodyBytes}.");
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > MaxBodyBytes)
-            throw new PayloadTooLargeException($"The body is over the limit of {MaxBodyBytes} bytes.");
+            throw new RequestBodyTooLargeException($"The body is over the limit of {MaxBodyBytes} bytes.");
         if (buffer.Length == 0)
             return null;
         try

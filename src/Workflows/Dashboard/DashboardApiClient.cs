@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using RankDistill.Durable;
 using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Dashboard;

@@ -16,7 +16,8 @@ public static class DashboardServiceCollectionExtensions
 {
     /// <summary>
     /// The dashboard's services for a web host: <see cref="AddDashboardQueries"/>, the options, anti-forgery and the
-    /// API's JSON settings. The host must also register the task hub client and the artifact store.
+    /// API's JSON settings. The host must also register the task hubs (their clients, default and keyed gpu, and the
+    /// task routing) and the artifact store.
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, DashboardOptions options, IConfiguration configuration)
     {

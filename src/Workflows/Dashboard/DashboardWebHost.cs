@@ -1,4 +1,4 @@
-using RankDistill.Durable.Hosting;
+using RankDistill.TaskHub.Hosting;
 using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Dashboard;
@@ -13,9 +13,11 @@ public static class DashboardWebHost
     /// <param name="configuration">The host's configuration (already validated into <paramref name="settings"/>); the web host reads nothing else.</param>
     /// <param name="settings">The validated settings.</param>
     /// <param name="dashboard">From <see cref="DashboardOptions.Read"/>.</param>
-    /// <param name="workerQueues">The activity queues this host's worker serves with their concurrency; null runs no worker.</param>
+    /// <param name="workerQueues">The queues this host's workers serve with their concurrency; null runs no worker.</param>
+    /// <param name="addTasks">Tasks to register beside the pipeline's (a test's own orchestrations), before the workers start.</param>
     public static WebApplicationBuilder CreateBuilder(
-        IConfiguration configuration, HostSettings settings, DashboardOptions dashboard, IReadOnlyDictionary<string, int>? workerQueues)
+        IConfiguration configuration, HostSettings settings, DashboardOptions dashboard, IReadOnlyDictionary<string, int>? workerQueues,
+        Action<TaskHubBuilder>? addTasks = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(settings);
@@ -26,15 +28,10 @@ public static class DashboardWebHost
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls([.. dashboard.Urls]);
         builder.Services.AddArtifactStore(configuration);
-        builder.Services.AddTaskHub(settings.TaskHub);
+        var taskHub = builder.Services.AddPipelineTaskHub(settings.TaskHub);
+        addTasks?.Invoke(taskHub);
         if (workerQueues is not null)
-        {
-            builder.Services.AddDurableTaskWorker(o =>
-            {
-                foreach (var (queue, concurrency) in workerQueues)
-                    o.Queues[queue] = concurrency;
-            });
-        }
+            taskHub.AddWorkers(workerQueues);
         builder.Services.AddDashboard(dashboard, configuration);
         return builder;
     }

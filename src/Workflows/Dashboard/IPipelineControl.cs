@@ -7,7 +7,7 @@ namespace RankDistill.Workflows.Dashboard;
 /// dashboard's JSON API (<see cref="DashboardApiClient"/>), with the same shapes and the same errors, so the CLI's
 /// <c>status</c>, <c>terminate</c> and <c>rewind</c> work the same both ways.
 /// </summary>
-/// <remarks>Errors: <see cref="Durable.InstanceNotFoundException"/> for an unknown id on actions, <see cref="InvalidOperationException"/>
+/// <remarks>Errors: <see cref="InstanceNotFoundException"/> for an unknown id on actions, <see cref="InvalidOperationException"/>
 /// when the status does not allow an action, <see cref="DashboardApiException"/> for any other refusal of a remote host.</remarks>
 public interface IPipelineControl : IDisposable
 {

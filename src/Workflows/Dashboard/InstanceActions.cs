@@ -1,6 +1,5 @@
 using System.Text.Json;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
+using Microsoft.DurableTask.Client;
 using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Dashboard;
@@ -21,7 +20,9 @@ public sealed class InstanceActions(DurableTaskClient client)
     public const string RaiseEvent = "raise-event";
 
     public Task<ActionResult> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
-        ControlAsync(instanceId, Terminate, ct => client.TerminateInstanceAsync(instanceId, reason, ct),
+        // The reason becomes the terminated instance's output (the SDK has no other place for it), so the history keeps it;
+        // Recursive asks for its children (the labelling sub-orchestration) to be terminated with it.
+        ControlAsync(instanceId, Terminate, ct => client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason, Recursive: true), ct),
             "Termination requested: running steps are cancelled and the instance becomes Terminated at its next step.", cancellationToken);
 
     public Task<ActionResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
@@ -33,13 +34,13 @@ public sealed class InstanceActions(DurableTaskClient client)
             "Resume requested: held results and events are delivered.", cancellationToken);
 
     public Task<ActionResult> RewindAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
-        ControlAsync(instanceId, Rewind, ct => client.RewindInstanceAsync(instanceId, reason, ct),
+        ControlAsync(instanceId, Rewind, ct => client.RewindInstanceAsync(instanceId, reason ?? "", ct),
             "Rewind requested: the failed steps run again and completed ones are kept.", cancellationToken);
 
     public async Task<ActionResult> PurgeAsync(string instanceId, CancellationToken cancellationToken)
     {
         await RequireAsync(instanceId, Purge, cancellationToken);
-        if (!await client.PurgeInstanceAsync(instanceId, cancellationToken))
+        if ((await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken)).PurgedInstanceCount == 0)
             throw NotFound(instanceId);
         return new ActionResult(instanceId, Purge, null, "Purged: the instance and its history are deleted (the run's artifacts are kept).");
     }

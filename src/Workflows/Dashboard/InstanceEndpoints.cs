@@ -1,5 +1,5 @@
 using System.Globalization;
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
 using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Dashboard;

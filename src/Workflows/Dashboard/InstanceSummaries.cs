@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
+using Microsoft.DurableTask.Client;
 using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Orchestrations;
 
 namespace RankDistill.Workflows.Dashboard;
 
 /// <summary>
 /// Turns engine metadata into <see cref="InstanceSummary"/>: the pipeline's fields are read by contract, not by
 /// type, so any orchestration shows, and those following the pipeline's shape (input <c>runId</c>/<c>dropId</c>,
-/// custom status <c>{ step, progress, detail }</c>) show more.
+/// custom status <c>{ step, progress, detail }</c>, a parent tag) show more. The metadata must come with its inputs and
+/// outputs (<c>getInputsAndOutputs</c>, <c>FetchInputsAndOutputs</c>): the pipeline's fields are read from them.
 /// </summary>
 internal static class InstanceSummaries
 {
@@ -19,7 +20,9 @@ internal static class InstanceSummaries
         var input = scrubber.ParseAndScrub(instance.SerializedInput);
         var output = scrubber.ParseAndScrub(instance.SerializedOutput);
         var status = scrubber.ParseAndScrub(instance.SerializedCustomStatus);
-        var end = instance.CompletedAt ?? (instance.RuntimeStatus.IsTerminal() ? instance.LastUpdatedAt : now);
+        // An ended instance is not updated again: its last update is its end.
+        DateTimeOffset? completed = instance.RuntimeStatus.IsTerminal() ? instance.LastUpdatedAt : null;
+        var end = completed ?? now;
         return new InstanceSummary
         {
             InstanceId = instance.InstanceId,
@@ -27,7 +30,7 @@ internal static class InstanceSummaries
             Status = instance.RuntimeStatus,
             CreatedAt = instance.CreatedAt,
             LastUpdatedAt = instance.LastUpdatedAt,
-            CompletedAt = instance.CompletedAt,
+            CompletedAt = completed,
             DurationSeconds = Math.Max(0, (end - instance.CreatedAt).TotalSeconds),
             DropId = Text(input, "dropId") ?? Text(output, "dropId"),
             RunId = RunId(input, output),
@@ -35,9 +38,13 @@ internal static class InstanceSummaries
             Progress = Number(status, "progress") is { } p ? Math.Clamp(p, 0, 1) : null,
             Detail = Text(status, "detail"),
             CustomStatus = status,
-            ParentInstanceId = instance.ParentInstanceId,
+            ParentInstanceId = ParentOf(instance),
         };
     }
+
+    /// <summary>The parent of a sub-orchestration, from the tag the pipeline starts its children with.</summary>
+    public static string? ParentOf(OrchestrationMetadata instance) =>
+        instance.Tags.TryGetValue(PipelineCalls.ParentTag, out var parent) && parent.Length > 0 ? parent : null;
 
     /// <summary>The run id in the input or output, when it is one safe path segment.</summary>
     public static string? RunId(JsonNode? input, JsonNode? output) =>

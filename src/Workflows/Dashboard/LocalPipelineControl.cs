@@ -22,5 +22,15 @@ public sealed class LocalPipelineControl(IServiceProvider services, string locat
     public Task<ActionResult> RewindAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
         _actions.RewindAsync(instanceId, reason, cancellationToken);
 
-    public void Dispose() => (services as IDisposable)?.Dispose();
+    /// <remarks>
+    /// The task hub's clients and connections dispose only asynchronously. This runs once, as the CLI command ends, on a
+    /// thread without a synchronization context, so waiting here cannot deadlock.
+    /// </remarks>
+    public void Dispose()
+    {
+        if (services is IAsyncDisposable asynchronous)
+            asynchronous.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        else
+            (services as IDisposable)?.Dispose();
+    }
 }

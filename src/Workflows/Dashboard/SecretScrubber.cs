@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using RankDistill.Durable;
+using DurableTask.Core;
+using Microsoft.DurableTask;
 using RankDistill.Workflows.Dashboard.Api;
 using RankDistill.Workflows.Hosting;
 
@@ -11,7 +12,7 @@ namespace RankDistill.Workflows.Dashboard;
 /// (every setting <see cref="SecretRedactor.IsSecret"/> names, and the secret parts of connection strings) are
 /// replaced wherever they appear; and anything shaped like a credential (<c>AccountKey=</c>, <c>Password=</c>,
 /// <c>SharedAccessSignature=</c>, a SAS <c>sig=</c>) is masked even when the host does not know the value.
-/// Applied to inputs, outputs, custom status, failures, history payloads and heartbeats before they leave.
+/// Applied to inputs, outputs, custom status, failures and history payloads before they leave.
 /// </summary>
 public sealed partial class SecretScrubber
 {
@@ -83,10 +84,15 @@ public sealed partial class SecretScrubber
         _ => node.DeepClone(),
     };
 
-    /// <summary>An engine failure as the API shows it.</summary>
+    /// <summary>A failure recorded in a history event (an activity's, a sub-orchestration's) as the API shows it.</summary>
     public FailureInfo? Failure(FailureDetails? failure) => failure is null
         ? null
-        : new FailureInfo(failure.ErrorType, Scrub(failure.Message), ScrubOrNull(failure.StackTrace), failure.IsPoison, Failure(failure.Inner));
+        : new FailureInfo(failure.ErrorType, Scrub(failure.ErrorMessage), ScrubOrNull(failure.StackTrace), Failure(failure.InnerFailure));
+
+    /// <summary>An instance's failure, as the client reports it, as the API shows it.</summary>
+    public FailureInfo? Failure(TaskFailureDetails? failure) => failure is null
+        ? null
+        : new FailureInfo(failure.ErrorType, Scrub(failure.ErrorMessage), ScrubOrNull(failure.StackTrace), Failure(failure.InnerFailure));
 
     // The values of the parts SecretRedactor would mask: AccountKey, Password, SharedAccessSignature...
     private static IEnumerable<string> SecretParts(string connectionString)

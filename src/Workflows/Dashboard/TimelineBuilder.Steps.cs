@@ -1,94 +1,130 @@
 using System.Globalization;
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
+using RankDistill.TaskHub.Gpu;
 using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Orchestrations;
 
 namespace RankDistill.Workflows.Dashboard;
 
-/// <summary>Turns the tracked calls into API steps, fan-outs summarised.</summary>
+/// <summary>Turns the tracked calls into API steps: fan-outs summarised, bookkeeping folded, open attempts given a state.</summary>
 internal sealed partial class TimelineBuilder
 {
-    private static readonly string[] _openOrder = [Outcomes.Retrying, Outcomes.Waiting, Outcomes.Delayed, Outcomes.Scheduled];
-
-    private List<TimelineStep> Steps(OpenState state)
-    {
-        var groups = _calls.Where(c => c.Kind != CallKind.Timer)
-            .GroupBy(c => (c.Kind, c.Name, c.Episode)).Where(g => g.Count() > 1)
-            .ToDictionary(g => g.First(), g => g.ToList());
-        var grouped = groups.Values.SelectMany(g => g.Skip(1)).ToHashSet();
-        var steps = new List<TimelineStep>();
-        foreach (var call in _calls.Where(c => !grouped.Contains(c)))
-            steps.Add(groups.TryGetValue(call, out var members) ? FanOut(members, state) : Step(call, state));
-        return steps;
-    }
+    /// <summary>Calls that record a step rather than do one: shown on the step before them.</summary>
+    private static readonly HashSet<string> _bookkeeping = new(StringComparer.Ordinal) { nameof(WriteRunManifest) };
 
     /// <summary>A summary over <paramref name="steps"/>: the largest fan-out, or else every activity step.</summary>
     public static ShardSummary? Summarise(IReadOnlyList<TimelineStep> steps)
     {
+        ArgumentNullException.ThrowIfNull(steps);
         if (steps.Where(s => s.Kind == "fanOut" && s.Shards is not null).MaxBy(s => s.Shards!.Total) is { } fanOut)
             return fanOut.Shards;
         var activities = steps.Where(s => s.Kind == "activity").ToList();
         return activities.Count == 0 ? null : Shards(string.Join(", ", activities.Select(a => a.Name).Distinct()), activities);
     }
 
-    private TimelineStep Step(Call call, OpenState state)
+    private List<TimelineStep> Steps()
     {
-        var attempts = call.Attempts.Select(a => View(call, a, state)).ToList();
+        // A fan-out: several calls of one task made in one episode. Bookkeeping calls never form one: they are folded.
+        var fanOutOf = _calls.Where(c => c.Kind != CallKind.Timer && !_bookkeeping.Contains(c.Name))
+            .GroupBy(c => (c.Kind, c.Name, c.Episode)).Where(g => g.Count() > 1)
+            .SelectMany(g => g.Select(c => (Call: c, g.Key))).ToDictionary(x => x.Call, x => x.Key);
+        var units = new List<Unit>();
+        var fanOuts = new Dictionary<(CallKind, string, int), Unit>();
+        foreach (var call in _calls)
+        {
+            if (_bookkeeping.Contains(call.Name) && units.Count > 0)
+            {
+                units[^1].Bookkeeping.Add(call);
+            }
+            else if (fanOutOf.TryGetValue(call, out var key))
+            {
+                if (!fanOuts.TryGetValue(key, out var unit))
+                    units.Add(fanOuts[key] = unit = new Unit());
+                unit.Members.Add(call);
+            }
+            else
+            {
+                units.Add(new Unit { Members = { call } });
+            }
+        }
+        return [.. units.Select(u => u.Members.Count > 1 ? FanOut(u) : Step(u.Members[0], u.Bookkeeping))];
+    }
+
+    private TimelineStep Step(Call call, IReadOnlyList<Call> bookkeeping)
+    {
+        var attempts = call.Attempts.Select(a => View(call, a)).ToList();
         var last = attempts[^1];
-        var retrying = call.RetryUntil is not null && !state.InstanceEnded;
+        var retrying = call.RetryAt is not null && last.Outcome == Outcomes.Failed && !_context.InstanceEnded;
         var status = retrying ? Outcomes.Retrying : last.Outcome;
         var waits = retrying
-            ? [.. call.Waits, new RetryWait(last.Attempt, last.EndedAt!.Value, call.RetryUntil!.Value, Math.Max(0, (call.RetryUntil.Value - last.EndedAt.Value).TotalSeconds))]
+            ? [.. call.Waits, new RetryWait(last.Attempt, last.EndedAt!.Value, call.RetryAt!.Value, Seconds(last.EndedAt.Value, call.RetryAt.Value))]
             : call.Waits;
-        var ended = status is Outcomes.Completed or Outcomes.Failed ? last.EndedAt : null;
         var child = call.Last.ChildId;
-        return new TimelineStep
+        var own = new TimelineStep
         {
             Kind = call.Kind switch { CallKind.Activity => "activity", CallKind.SubOrchestration => "subOrchestration", _ => "timer" },
             Name = call.Name,
             Status = status,
-            Queue = call.Queue,
+            Queue = call.Kind == CallKind.Activity ? _context.Routing.QueueOf(call.Name) : null,
             ScheduledAt = attempts[0].ScheduledAt,
-            StartedAt = attempts.FirstOrDefault(a => a.StartedAt is not null)?.StartedAt,
-            EndedAt = ended,
-            DurationSeconds = Seconds(attempts[0].ScheduledAt, ended ?? state.OpenUntil),
+            EndedAt = status is Outcomes.Completed or Outcomes.Failed ? last.EndedAt : null,
+            DurationSeconds = 0,
             Attempts = attempts,
             RetryWaits = waits,
-            Failure = last.Outcome == Outcomes.Failed ? last.Failure : null,
-            Worker = attempts.LastOrDefault(a => a.Worker is not null)?.Worker,
+            Failure = status == Outcomes.Failed ? last.Failure : null,
             ChildInstanceId = child,
-            Shards = child is not null && state.Children.TryGetValue(child, out var c) ? c.Shards : null,
-            Waiting = Describe(call, last, status, child, state),
+            Shards = child is not null && _context.Children.TryGetValue(child, out var c) ? c.Shards : null,
+            Bookkeeping = [],
+            Waiting = Describe(call, last, status, child),
         };
+        return Fold(own, bookkeeping);
     }
 
-    private TimelineStep FanOut(List<Call> members, OpenState state)
+    private TimelineStep FanOut(Unit unit)
     {
-        var steps = members.Select(m => Step(m, state)).ToList();
-        var open = steps.Select(s => s.Status).Where(s => _openOrder.Contains(s)).OrderBy(s => Array.IndexOf(_openOrder, s)).FirstOrDefault();
+        var steps = unit.Members.Select(m => Step(m, [])).ToList();
+        var open = steps.Select(s => s.Status).Where(s => Outcomes.Open.Contains(s)).OrderBy(s => Array.IndexOf(Outcomes.Open, s)).FirstOrDefault();
         var status = steps.Any(s => s.Status == Outcomes.Running) ? Outcomes.Running
             : open ?? (steps.Any(s => s.Status == Outcomes.Failed) ? Outcomes.Failed
             : steps.Any(s => s.Status == Outcomes.Cancelled) ? Outcomes.Cancelled : Outcomes.Completed);
-        var ended = steps.All(s => s.EndedAt is not null) ? steps.Max(s => s.EndedAt) : null;
-        var scheduled = steps.Min(s => s.ScheduledAt);
-        var shards = Shards(members[0].Name, steps);
-        return new TimelineStep
+        var shards = Shards(unit.Members[0].Name, steps);
+        var own = new TimelineStep
         {
             Kind = "fanOut",
-            Name = members[0].Name,
+            Name = unit.Members[0].Name,
             Status = status,
-            Queue = members[0].Queue,
-            ScheduledAt = scheduled,
-            StartedAt = steps.Where(s => s.StartedAt is not null).Min(s => s.StartedAt),
-            EndedAt = ended,
-            DurationSeconds = Seconds(scheduled, ended ?? state.OpenUntil),
+            Queue = steps[0].Queue,
+            ScheduledAt = steps.Min(s => s.ScheduledAt),
+            EndedAt = status is Outcomes.Completed or Outcomes.Failed && steps.All(s => s.EndedAt is not null) ? steps.Max(s => s.EndedAt) : null,
+            DurationSeconds = 0,
             Attempts = [],
             RetryWaits = [],
             Failure = steps.FirstOrDefault(s => s.Failure is not null)?.Failure,
             Shards = shards,
-            Waiting = status is Outcomes.Completed or Outcomes.Failed or Outcomes.Cancelled
-                ? null
-                : $"{shards.Completed} of {shards.Total} done, {shards.Running} running, {shards.Waiting} waiting",
+            Bookkeeping = [],
+            Waiting = Outcomes.IsEnded(status) ? null : $"{shards.Completed} of {shards.Total} done, {shards.Running} running, {shards.Waiting} waiting",
         };
+        return Fold(own, unit.Bookkeeping);
+    }
+
+    /// <summary>
+    /// The step with its bookkeeping calls: once its own work is done, it is done when they are, failed when one of
+    /// them failed for good, and otherwise in the state of the first still open.
+    /// </summary>
+    private TimelineStep Fold(TimelineStep own, IReadOnlyList<Call> bookkeeping)
+    {
+        var books = bookkeeping.Select(b => Step(b, [])).ToList();
+        var step = own with { Bookkeeping = [.. books.Select(b => new BookkeepingCall(b.Name, b.Status, b.Attempts.Count, b.Failure))] };
+        if (own.Status == Outcomes.Completed)
+        {
+            if (books.FirstOrDefault(b => b.Status == Outcomes.Failed) is { } failed)
+                step = step with { Status = Outcomes.Failed, Failure = failed.Failure, EndedAt = failed.EndedAt };
+            else if (books.FirstOrDefault(b => !Outcomes.IsEnded(b.Status) || b.Status == Outcomes.Cancelled) is { } open)
+                step = step with { Status = open.Status, EndedAt = null, Waiting = $"recording the step, {open.Name}: {open.Waiting}" };
+            else if (books.Count > 0)
+                step = step with { EndedAt = books.Max(b => b.EndedAt) };
+        }
+        return step with { DurationSeconds = Seconds(step.ScheduledAt, step.EndedAt ?? _context.OpenUntil) };
     }
 
     private static ShardSummary Shards(string name, IReadOnlyList<TimelineStep> steps) => new(
@@ -97,56 +133,62 @@ internal sealed partial class TimelineBuilder
         steps.Count(s => s.Status == Outcomes.Completed),
         steps.Count(s => s.Status == Outcomes.Failed),
         steps.Count(s => s.Status == Outcomes.Running),
-        steps.Count(s => _openOrder.Contains(s.Status)),
+        steps.Count(s => Outcomes.Open.Contains(s.Status)),
         steps.Sum(s => Math.Max(0, s.Attempts.Count - 1)));
 
-    private StepAttempt View(Call call, Attempt a, OpenState state)
+    private StepAttempt View(Call call, Attempt a)
     {
-        var outcome = a.Outcome;
-        var worker = a.Worker;
-        var dispatches = a.Dispatches;
-        if (outcome is null)
+        var outcome = a.Outcome ?? call.Kind switch
         {
-            switch (call.Kind)
+            CallKind.Activity when IsGpu(call) => GpuStepStatus(a) is null or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended
+                ? Outcomes.Waiting
+                : Outcomes.Running,
+            CallKind.Activity => Outcomes.Scheduled,
+            CallKind.SubOrchestration when a.ChildId is { } id && _context.Children.TryGetValue(id, out var child) => child.Status switch
             {
-                case CallKind.Activity when state.ActivitiesByTaskId.TryGetValue(a.TaskId, out var work):
-                    outcome = work.IsLocked ? Outcomes.Running : work.VisibleAt > state.OpenUntil ? Outcomes.Delayed : Outcomes.Waiting;
-                    worker = work.LockedBy ?? worker;
-                    dispatches = Math.Max(dispatches, work.DispatchCount);
-                    break;
-                case CallKind.SubOrchestration when a.ChildId is { } id && state.Children.TryGetValue(id, out var child):
-                    outcome = child.Status switch
-                    {
-                        OrchestrationRuntimeStatus.Pending => Outcomes.Scheduled,
-                        OrchestrationRuntimeStatus.Completed => Outcomes.Completed,
-                        OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => Outcomes.Failed,
-                        _ => Outcomes.Running,
-                    };
-                    break;
-                default:
-                    outcome = state.InstanceEnded ? Outcomes.Cancelled : call.Kind == CallKind.Timer ? Outcomes.Waiting : Outcomes.Scheduled;
-                    break;
-            }
-            if (state.InstanceEnded && outcome is not (Outcomes.Completed or Outcomes.Failed))
-                outcome = Outcomes.Cancelled;
-        }
-        return new StepAttempt(a.Number, a.TaskId, a.ScheduledAt, a.StartedAt, a.EndedAt, dispatches, worker, outcome, _scrubber.Failure(a.Failure));
+                OrchestrationRuntimeStatus.Pending => Outcomes.Scheduled,
+                OrchestrationRuntimeStatus.Completed => Outcomes.Completed,
+                OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => Outcomes.Failed,
+                _ => Outcomes.Running,
+            },
+            CallKind.SubOrchestration => Outcomes.Scheduled,
+            _ => Outcomes.Waiting,
+        };
+        if (_context.InstanceEnded && outcome is not (Outcomes.Completed or Outcomes.Failed))
+            outcome = Outcomes.Cancelled;
+        return new StepAttempt(a.Number, a.TaskId, a.ScheduledAt, a.EndedAt, outcome, _scrubber.Failure(a.Failure));
     }
 
-    private static string? Describe(Call call, StepAttempt last, string status, string? child, OpenState state) => status switch
+    private bool IsGpu(Call call) => call.Kind == CallKind.Activity && _context.Routing.GpuActivities.Contains(call.Name);
+
+    /// <summary>The attempt's <see cref="GpuStep"/> in the gpu task hub: null when it has not reached it.</summary>
+    private OrchestrationRuntimeStatus? GpuStepStatus(Attempt a) =>
+        _context.GpuSteps.TryGetValue(GpuStep.InstanceIdFor(_context.InstanceId, a.TaskId), out var status) ? status : null;
+
+    private string? Describe(Call call, StepAttempt last, string status, string? child) => status switch
     {
         Outcomes.Waiting when call.Kind == CallKind.Timer => $"timer fires at {Time(call.FireAt)}",
-        Outcomes.Waiting => $"waiting for a worker on queue '{call.Queue}' (attempt {last.Attempt}, queued {Time(last.ScheduledAt)}); not failed: no worker serving '{call.Queue}' has taken it yet",
-        Outcomes.Delayed => $"queued on '{call.Queue}', offered again after a failed dispatch (dispatch {last.Dispatches})",
+        Outcomes.Waiting when GpuStepStatus(call.Last) == OrchestrationRuntimeStatus.Suspended =>
+            $"its GPU step {GpuStep.InstanceIdFor(_context.InstanceId, last.TaskId)} is suspended in the gpu task hub (attempt {last.Attempt})",
+        Outcomes.Waiting => $"waiting for a GPU worker (attempt {last.Attempt}, scheduled {Time(last.ScheduledAt)}); not failed: no worker serving the gpu queue has taken it yet",
         Outcomes.Running when call.Kind == CallKind.SubOrchestration => $"child instance {child} running",
-        Outcomes.Running => $"running on {last.Worker} (attempt {last.Attempt}, dispatch {Math.Max(1, last.Dispatches)})",
-        Outcomes.Retrying => $"attempt {last.Attempt} failed; attempt {last.Attempt + 1} at {Time(call.RetryUntil)}",
-        Outcomes.Scheduled => "scheduled; not yet queued",
-        Outcomes.Cancelled => state.InstanceEnded ? "the instance ended before this step finished" : null,
+        Outcomes.Running => $"running on a GPU worker (attempt {last.Attempt}, GPU step {GpuStep.InstanceIdFor(_context.InstanceId, last.TaskId)})",
+        Outcomes.Scheduled when call.Kind == CallKind.SubOrchestration => $"child instance {child} not started yet",
+        Outcomes.Scheduled => $"running or queued on the default queue (attempt {last.Attempt}, scheduled {Time(last.ScheduledAt)}); the task hub does not say which",
+        Outcomes.Retrying => $"attempt {last.Attempt} failed; attempt {last.Attempt + 1} at {Time(call.RetryAt)}",
+        Outcomes.Cancelled => "the instance ended before this step finished",
         _ => null,
     };
 
     private static string Time(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "?";
 
     private static double Seconds(DateTimeOffset from, DateTimeOffset to) => Math.Max(0, (to - from).TotalSeconds);
+
+    /// <summary>One step in the making: one call, or the calls of a fan-out, and the bookkeeping calls made after it.</summary>
+    private sealed class Unit
+    {
+        public List<Call> Members { get; } = [];
+
+        public List<Call> Bookkeeping { get; } = [];
+    }
 }

@@ -1,114 +1,118 @@
-using RankDistill.Durable.Client;
-using RankDistill.Durable.History;
+using DurableTask.Core;
+using DurableTask.Core.History;
 using RankDistill.Workflows.Dashboard.Api;
 
 namespace RankDistill.Workflows.Dashboard;
 
 /// <summary>
-/// Derives an instance's steps from its history and pending work. Each activity call becomes one step with all its
-/// attempts: attempt n+1 is the <see cref="TaskScheduled"/> of the same activity and input with
-/// <c>Attempt = n + 1</c>, and the gap after a failure is its retry wait (a <c>retry</c> timer). Calls of one task made
-/// in the same orchestration step (a fan-out over shards) are summarised as one step. Open attempts take their state
-/// from the pending work: locked (running on a worker), visible and unlocked (waiting for a worker of its queue), or
-/// delayed.
+/// Derives an instance's steps from the history events DurableTask.Core recorded. Each scheduled call (activity or
+/// sub-orchestration) is an attempt; <see cref="RetryLinks"/> says which attempts belong to one call and which timers
+/// are the waits between them, so one call with all its attempts and waits is one step. Calls of one activity made in
+/// one episode (a fan-out over shards) are summarised as one step, and bookkeeping calls are folded into the step
+/// before them. Open attempts take their state from <see cref="TimelineContext"/>: a GPU step from its <c>GpuStep</c>
+/// instance in the gpu task hub, a sub-orchestration from its child. Pure: no I/O, no clock but the one passed in.
 /// </summary>
 internal sealed partial class TimelineBuilder
 {
     private readonly List<Call> _calls = [];
     private readonly Dictionary<int, (Call Call, Attempt Attempt)> _byTaskId = [];
-    private readonly HashSet<int> _retryTimers = [];
+    private readonly RetryLinks _links;
+    private readonly TimelineContext _context;
     private readonly SecretScrubber _scrubber;
     private int _episode;
 
-    private TimelineBuilder(SecretScrubber scrubber) => _scrubber = scrubber;
+    private TimelineBuilder(RetryLinks links, TimelineContext context, SecretScrubber scrubber) =>
+        (_links, _context, _scrubber) = (links, context, scrubber);
 
     /// <param name="history">The instance's history, oldest first.</param>
-    /// <param name="pending">Its pending work.</param>
-    /// <param name="instanceEnded">Whether the instance is Completed, Failed or Terminated (open calls are then cancelled).</param>
-    /// <param name="openUntil">Where open steps end for their duration: now, or the instance's end.</param>
-    /// <param name="children">Each child instance's status and shard summary, by child id.</param>
+    /// <param name="context">What the history does not say about open steps.</param>
     /// <param name="scrubber">Masks secrets in failures.</param>
-    public static IReadOnlyList<TimelineStep> Build(
-        IReadOnlyList<HistoryEvent> history, IReadOnlyList<PendingWork> pending, bool instanceEnded, DateTimeOffset openUntil,
-        IReadOnlyDictionary<string, ChildState> children, SecretScrubber scrubber)
+    public static IReadOnlyList<TimelineStep> Build(IReadOnlyList<HistoryEvent> history, TimelineContext context, SecretScrubber scrubber)
     {
-        var builder = new TimelineBuilder(scrubber);
+        ArgumentNullException.ThrowIfNull(history);
+        var builder = new TimelineBuilder(RetryLinks.Read(history), context, scrubber);
         foreach (var e in history)
             builder.Apply(e);
-        var context = new OpenState(pending.Where(p => p.Kind == PendingWorkKind.Activity && p.TaskId is not null)
-            .GroupBy(p => p.TaskId!.Value).ToDictionary(g => g.Key, g => g.Last()), instanceEnded, openUntil, children);
-        return builder.Steps(context);
+        return builder.Steps();
+    }
+
+    /// <summary>Whether the history has a GPU activity without a result, i.e. whether the gpu task hub must be read for it.</summary>
+    public static bool HasOpenGpuCalls(IReadOnlyList<HistoryEvent> history, TimelineContext context)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(context);
+        var open = history.OfType<TaskScheduledEvent>().Where(s => s.Name is { } name && context.Routing.GpuActivities.Contains(name)).Select(s => s.EventId).ToHashSet();
+        open.ExceptWith(history.Where(e => e is TaskCompletedEvent or TaskFailedEvent).Select(e => e.TaskId()!.Value));
+        return open.Count > 0;
     }
 
     private void Apply(HistoryEvent e)
     {
         switch (e)
         {
-            case OrchestratorStarted:
+            case OrchestratorStartedEvent:
                 _episode++;
                 break;
-            case TaskScheduled s:
-                Schedule(CallKind.Activity, s.Name, s.Queue, s.Input, s.TaskId, s.Timestamp, s.Attempt > 1 ? s.Attempt : null, null);
+            case TaskScheduledEvent s:
+                Schedule(CallKind.Activity, s.Name ?? "", s.EventId, s.At(), childId: null);
                 break;
-            case SubOrchestrationCreated c:
-                Schedule(CallKind.SubOrchestration, c.Name, null, c.Input, c.TaskId, c.Timestamp, 0, c.InstanceId);
+            case SubOrchestrationInstanceCreatedEvent c:
+                Schedule(CallKind.SubOrchestration, c.Name ?? "", c.EventId, c.At(), c.InstanceId);
                 break;
-            case TaskStarted t when _byTaskId.TryGetValue(t.TaskId, out var started):
-                started.Attempt.StartedAt ??= t.Timestamp;
-                started.Attempt.Dispatches = Math.Max(started.Attempt.Dispatches, t.DispatchCount);
-                started.Attempt.Worker = t.WorkerId;
+            case TaskCompletedEvent or SubOrchestrationInstanceCompletedEvent when _byTaskId.TryGetValue(e.TaskId()!.Value, out var done):
+                done.Attempt.End(e.At(), Outcomes.Completed, null);
                 break;
-            case TaskCompleted or SubOrchestrationCompleted when _byTaskId.TryGetValue(((ResultEvent)e).TaskId, out var done):
-                done.Attempt.End(e.Timestamp, Outcomes.Completed, null);
+            case TaskFailedEvent f when _byTaskId.TryGetValue(f.TaskScheduledId, out var failed):
+                failed.Attempt.End(f.At(), Outcomes.Failed, f.FailureDetails ?? Untyped(f.Reason, f.Details));
                 break;
-            case TaskFailed f when _byTaskId.TryGetValue(f.TaskId, out var failed):
-                failed.Attempt.End(f.Timestamp, Outcomes.Failed, f.Failure);
+            case SubOrchestrationInstanceFailedEvent f when _byTaskId.TryGetValue(f.TaskScheduledId, out var failed):
+                failed.Attempt.End(f.At(), Outcomes.Failed, f.FailureDetails ?? Untyped(f.Reason, f.Details));
                 break;
-            case SubOrchestrationFailed f when _byTaskId.TryGetValue(f.TaskId, out var failed):
-                failed.Attempt.End(f.Timestamp, Outcomes.Failed, f.Failure);
+            case TimerCreatedEvent t when _links.TryGetFailedAttempt(t.EventId, out var failedId):
+                // The wait after a last attempt is no retry: the call has failed for good.
+                if (!_links.IsWaitAfterLastAttempt(t.EventId) && _byTaskId.TryGetValue(failedId, out var retried) && retried.Call.Last.TaskId == failedId)
+                    retried.Call.RetryAt = HistoryEvents.Utc(t.FireAt);
                 break;
-            case TimerCreated { Purpose: TimerCreated.RetryPurpose } r:
-                _retryTimers.Add(r.TaskId);
-                // The call this retry belongs to: the one that failed last and has no retry planned yet.
-                if (_calls.Where(c => c.Last.Outcome == Outcomes.Failed && c.RetryUntil is null).MaxBy(c => c.Last.EndedAt) is { } call)
-                    call.RetryUntil = r.FireAt;
-                break;
-            case TimerCreated { Purpose: null } t:
-                var timer = new Call(CallKind.Timer, "timer", null, null, _episode) { FireAt = t.FireAt };
-                var attempt = new Attempt(1, t.TaskId, t.Timestamp);
+            case TimerCreatedEvent t when t.EventId >= 0:
+                // Negative ids are the runtime's own timers (FrameworkConstants.FakeTimerIdToSplitDecision), not the orchestration's.
+                var timer = new Call(CallKind.Timer, "timer", _episode) { FireAt = HistoryEvents.Utc(t.FireAt) };
+                var attempt = new Attempt(1, t.EventId, t.At());
                 timer.Attempts.Add(attempt);
                 _calls.Add(timer);
-                _byTaskId[t.TaskId] = (timer, attempt);
+                _byTaskId[t.EventId] = (timer, attempt);
                 break;
-            case TimerFired f when !_retryTimers.Contains(f.TaskId) && _byTaskId.TryGetValue(f.TaskId, out var fired):
-                fired.Attempt.End(f.Timestamp, Outcomes.Completed, null);
+            case TimerFiredEvent f when _links.TryGetFailedAttempt(f.TimerId, out var failedId):
+                // The wait is over: the next attempt follows in this episode, or none does (the retries are exhausted).
+                if (_byTaskId.TryGetValue(failedId, out var waited) && waited.Call.Last.TaskId == failedId)
+                    waited.Call.RetryAt = null;
+                break;
+            case TimerFiredEvent f when _byTaskId.TryGetValue(f.TimerId, out var fired):
+                fired.Attempt.End(f.At(), Outcomes.Completed, null);
                 break;
         }
     }
 
-    /// <summary>
-    /// Records a call: a new one, or the next attempt of a failed one. <paramref name="retryAttempt"/> is the attempt
-    /// number of an activity retry, 0 for a sub-orchestration (a retry when it repeats a failed call that has a retry
-    /// timer), null for an activity's first attempt.
-    /// </summary>
-    private void Schedule(CallKind kind, string name, string? queue, string? input, int taskId, DateTimeOffset at, int? retryAttempt, string? childId)
+    /// <summary>Records a scheduled call: the next attempt of a failed one when <see cref="RetryLinks"/> says so, else a new call.</summary>
+    private void Schedule(CallKind kind, string name, int taskId, DateTimeOffset at, string? childId)
     {
-        var previous = retryAttempt is null ? null : _calls.LastOrDefault(c =>
-            c.Kind == kind && c.Name == name && c.Input == input && c.Last.Outcome == Outcomes.Failed
-            && (retryAttempt == 0 ? c.RetryUntil is not null : c.Last.Number == retryAttempt - 1));
-        var call = previous ?? new Call(kind, name, queue, input, _episode);
-        if (previous is null)
+        Call call;
+        if (_links.TryGetPreviousAttempt(taskId, out var previousId) && _byTaskId.TryGetValue(previousId, out var previous) && previous.Call.Kind == kind)
         {
-            _calls.Add(call);
+            call = previous.Call;
+            var failedAt = previous.Attempt.EndedAt ?? at;
+            call.Waits.Add(new RetryWait(previous.Attempt.Number, failedAt, at, Seconds(failedAt, at)));
+            call.RetryAt = null;
         }
         else
         {
-            call.Waits.Add(new RetryWait(previous.Last.Number, previous.Last.EndedAt!.Value, at, Math.Max(0, (at - previous.Last.EndedAt.Value).TotalSeconds)));
-            call.RetryUntil = null;
+            call = new Call(kind, name, _episode);
+            _calls.Add(call);
         }
-        var number = previous is null ? (retryAttempt is > 1 ? retryAttempt.Value : 1) : previous.Last.Number + 1;
-        var attempt = new Attempt(number, taskId, at) { ChildId = childId };
+        var attempt = new Attempt(call.Attempts.Count + 1, taskId, at) { ChildId = childId };
         call.Attempts.Add(attempt);
         _byTaskId[taskId] = (call, attempt);
     }
+
+    /// <summary>A failure recorded without details (a provider or mode that keeps only the reason): its reason as the message.</summary>
+    private static FailureDetails Untyped(string? reason, string? details) => new("(unknown)", reason ?? "", details, null, false);
 }

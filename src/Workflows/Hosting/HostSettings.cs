@@ -1,3 +1,5 @@
+using RankDistill.TaskHub;
+
 namespace RankDistill.Workflows.Hosting;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed record HostSettings(DataOptions Data, StorageOptions Storage, Task
         var reader = new SettingReader(configuration, workingDirectory ?? Directory.GetCurrentDirectory());
         var data = DataOptions.Read(reader);
         var settings = new HostSettings(
-            data, StorageOptions.Read(reader, data), TaskHubOptions.Read(reader, data), TorchOptions.Read(reader))
+            data, StorageOptions.Read(reader, data), TaskHubSettings.Read(reader, data), TorchOptions.Read(reader))
         {
             Pipeline = PipelineOptions.Read(reader),
         };
@@ -29,6 +31,6 @@ public sealed record HostSettings(DataOptions Data, StorageOptions Storage, Task
 
     /// <summary>Every setting with its resolved value, secrets redacted, in a stable order.</summary>
     public IEnumerable<(string Key, string? Value)> Describe() =>
-        Data.Describe().Concat(Storage.Describe()).Concat(TaskHub.Describe()).Concat(Torch.Describe()).Concat(Pipeline.Describe())
+        Data.Describe().Concat(Storage.Describe()).Concat(TaskHubSettings.Describe(TaskHub)).Concat(Torch.Describe()).Concat(Pipeline.Describe())
             .Select(s => (s.Key, SecretRedactor.Redact(s.Key, s.Value)));
 }

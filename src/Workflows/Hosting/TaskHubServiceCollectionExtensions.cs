@@ -1,35 +1,22 @@
-using RankDistill.Durable.Hosting;
+using RankDistill.TaskHub;
+using RankDistill.TaskHub.Hosting;
 using RankDistill.Workflows.Orchestrations;
 
 namespace RankDistill.Workflows.Hosting;
 
-/// <summary>The engine as every host command uses it: the task hub the settings name, and the pipeline's tasks.</summary>
+/// <summary>The engine as every host command uses it: the task hubs the settings name, and the pipeline's tasks.</summary>
 public static class TaskHubServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the engine's core on the configured task hub with every orchestration and activity of
-    /// <see cref="WorkflowRegistrations"/>, plus the client. Add <c>AddDurableTaskWorker</c> where the process runs work.
+    /// The task hubs of <paramref name="taskHub"/> with every orchestration and activity of
+    /// <see cref="WorkflowRegistrations"/>, and the client. Add <see cref="TaskHubBuilder.AddWorkers"/> where the process
+    /// runs work.
     /// </summary>
-    public static IServiceCollection AddTaskHub(this IServiceCollection services, TaskHubOptions taskHub)
+    public static TaskHubBuilder AddPipelineTaskHub(this IServiceCollection services, TaskHubOptions taskHub)
     {
         ArgumentNullException.ThrowIfNull(taskHub);
-        services.AddDurableTask(builder =>
-        {
-            switch (taskHub.Kind)
-            {
-                case TaskHubKind.Sqlite:
-                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(taskHub.SqlitePath))!);
-                    builder.UseSqlite(taskHub.SqlitePath);
-                    break;
-                case TaskHubKind.Postgres:
-                    builder.UsePostgres(taskHub.ConnectionString!);
-                    break;
-                default:
-                    throw new NotSupportedException($"TaskHub:Kind = {taskHub.Kind} has no backend in this build.");
-            }
-            WorkflowRegistrations.Register(builder);
-        });
-        services.AddDurableTaskClient();
-        return services;
+        if (taskHub.Kind == TaskHubKind.Sqlite)
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(taskHub.SqlitePath))!);
+        return services.AddTaskHub(taskHub).AddPipelineTasks();
     }
 }

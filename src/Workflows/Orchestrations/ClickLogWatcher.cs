@@ -1,6 +1,6 @@
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable.Client;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -11,7 +11,7 @@ namespace RankDistill.Workflows.Orchestrations;
 /// <para>
 /// A hosted service (<see cref="Hosting.ClickLogWatcherService"/>) calls <see cref="ScanAsync"/> on a timer, rather than
 /// an eternal orchestration: the watcher keeps no state of its own (which drops have runs is the task hub's instance
-/// table, and <see cref="PipelineSubmission"/>'s Reject policy makes a start idempotent across restarts and racing
+/// table, and <see cref="PipelineSubmission"/> makes a start idempotent across restarts and racing
 /// hosts), so durability would buy nothing, while an eternal instance would add history on every poll and sit forever
 /// in the dashboard's list of pipelines.
 /// </para>

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Microsoft.DurableTask;
 using RankDistill.Activities.Pipeline;
-using RankDistill.Durable;
+using RankDistill.Activities.Reporting;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -13,6 +14,7 @@ namespace RankDistill.Workflows.Orchestrations;
 /// (<see cref="PipelineStatus"/>); the run manifest is rewritten after every step. A student that fails its gates is a
 /// successful run with <c>Promoted = false</c> and the reason.
 /// </summary>
+[DurableTask(Name)]
 public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, PipelineOutput>
 {
     public const string Name = nameof(DistillationPipeline);
@@ -37,52 +39,49 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
         var request = new StageRequest(input.RunId, input.DropId, input.Settings);
         try
         {
-            var prepared = await run.StepAsync(RunLayout.Stages.PrepareData, "PrepareData", $"reading drop {input.DropId}",
-                () => context.CallActivityAsync<PreparedData>("PrepareData", request, PipelineSteps.Default),
+            var prepared = await run.StepAsync(RunLayout.Stages.PrepareData, nameof(PrepareData), $"reading drop {input.DropId}",
+                () => context.CallPrepareDataAsync(request),
                 p => Outputs(("data", RunLayout.Prepared(input.RunId, "data")), ("rejected", RunLayout.Rejected(input.RunId))),
                 p => Metrics(("click_rows_read", p.Summary.ClickRowsRead), ("click_rows_rejected", p.Summary.ClickRowsRejected),
                     ("label_rows_read", p.Summary.LabelRowsRead), ("label_rows_rejected", p.Summary.LabelRowsRejected),
                     ("duplicate_click_rows", p.Summary.DuplicateClickRows), ("candidate_lists", p.CandidateLists), ("labeling_shards", p.LabelingShards)),
                 (m, p) => m with { Inputs = p.Inputs, Data = p.Summary });
 
-            await run.StepAsync(RunLayout.Stages.ContinuedPretraining, "ContinuedPretraining",
+            await run.StepAsync(RunLayout.Stages.ContinuedPretraining, nameof(ContinuedPretraining),
                 $"causal LM, {input.Settings.ContinuedPretraining.Steps} steps",
-                () => context.CallActivityAsync<TrainedModel>("ContinuedPretraining", request, PipelineSteps.Gpu), ModelOutputs, TrainingMetrics);
+                () => context.CallContinuedPretrainingAsync(request), ModelOutputs, TrainingMetrics);
 
-            await run.StepAsync(RunLayout.Stages.RankFinetuning, "RankFinetuning",
+            await run.StepAsync(RunLayout.Stages.RankFinetuning, nameof(RankFinetuning),
                 $"rank loss, {input.Settings.RankFinetuning.Steps} steps",
-                () => context.CallActivityAsync<TrainedModel>("RankFinetuning", request, PipelineSteps.Gpu), ModelOutputs, TrainingMetrics);
+                () => context.CallRankFinetuningAsync(request), ModelOutputs, TrainingMetrics);
 
             var labels = await run.StepAsync(RunLayout.Stages.TeacherLabeling, nameof(TeacherLabelingShards),
                 $"{prepared.LabelingShards} shards of {input.Settings.LabelingShardSize} lists",
-                () => context.CallSubOrchestratorAsync<IReadOnlyList<LabelShardResult>>(
-                    nameof(TeacherLabelingShards), new LabelingInput(input.RunId, input.Settings, prepared.LabelingShards)),
+                () => context.CallTeacherLabelingShardsAsync(new LabelingInput(input.RunId, input.Settings, prepared.LabelingShards)),
                 shards => shards.ToDictionary(s => $"shard_{s.Shard.ToString("D5", CultureInfo.InvariantCulture)}", s => s.Path),
                 shards => Metrics(("shards", shards.Count), ("lists", shards.Sum(s => s.Lists)), ("documents", shards.Sum(s => s.Documents))));
 
             TrainedModel? pretrained = null;
             if (input.Settings.StudentPretraining.Steps > 0)
             {
-                pretrained = await run.StepAsync(RunLayout.Stages.StudentPretraining, "StudentPretraining",
+                pretrained = await run.StepAsync(RunLayout.Stages.StudentPretraining, nameof(StudentPretraining),
                     $"masked LM, {input.Settings.StudentPretraining.Steps} steps",
-                    () => context.CallActivityAsync<TrainedModel>("StudentPretraining", request, PipelineSteps.Gpu), ModelOutputs, TrainingMetrics);
+                    () => context.CallStudentPretrainingAsync(request), ModelOutputs, TrainingMetrics);
             }
 
-            var student = await run.StepAsync(RunLayout.Stages.Distillation, "Distillation",
+            var student = await run.StepAsync(RunLayout.Stages.Distillation, nameof(Distillation),
                 $"BERT student, {input.Settings.Distillation.Steps} steps",
-                () => context.CallActivityAsync<TrainedModel>("Distillation",
-                    new DistillationRequest(input.RunId, input.Settings, [.. labels.Select(l => l.Path)], pretrained?.ModelPath), PipelineSteps.Gpu),
+                () => context.CallDistillationAsync(new DistillationRequest(input.RunId, input.Settings, [.. labels.Select(l => l.Path)], pretrained?.ModelPath)),
                 ModelOutputs, TrainingMetrics);
 
-            var evaluation = await run.StepAsync(RunLayout.Stages.Evaluation, "Evaluation", "teacher vs student vs BM25",
-                () => context.CallActivityAsync<EvaluationResult>("Evaluation", request, PipelineSteps.Default),
+            var evaluation = await run.StepAsync(RunLayout.Stages.Evaluation, nameof(Evaluation), "teacher vs student vs BM25",
+                () => context.CallEvaluationAsync(request),
                 e => Outputs(("report", e.ReportPath)),
                 e => Metrics(("teacher_ndcg5", e.Teacher.Ndcg5), ("student_ndcg5", e.Student.Ndcg5), ("bm25_ndcg5", e.Bm25.Ndcg5),
                     ("student_vs_teacher", e.StudentVsTeacher), ("student_speedup", e.StudentSpeedup), ("test_queries", e.TestQueries)));
 
-            var published = await run.StepAsync(RunLayout.Stages.Publish, "Publish", "checking the gates",
-                () => context.CallActivityAsync<PublishResult>("Publish",
-                    new PublishRequest(input.RunId, input.Settings, student.ModelPath, evaluation), PipelineSteps.Default),
+            var published = await run.StepAsync(RunLayout.Stages.Publish, nameof(Publish), "checking the gates",
+                () => context.CallPublishAsync(new PublishRequest(input.RunId, input.Settings, student.ModelPath, evaluation)),
                 p => p.PublishedPath is { } path ? Outputs(("published", path)) : Outputs(),
                 p => Metrics(("promoted", p.Promoted ? 1 : 0)));
 
@@ -92,8 +91,12 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
         }
         catch (TaskFailedException failed)
         {
-            // Lineage of a failed run too: which step failed and why. The failure itself is rethrown unchanged.
-            await run.FinishAsync(m => m with { Status = "failed", Failure = failed.Message });
+            // Lineage of a failed run too: which step failed and why (its own error, inside the SDK's wrapper). The
+            // failure itself is rethrown unchanged.
+            var cause = failed.FailureDetails;
+            while (cause.InnerFailure is { } inner)
+                cause = inner;
+            await run.FinishAsync(m => m with { Status = "failed", Failure = $"{failed.TaskName} failed: {cause.ErrorType}: {cause.ErrorMessage}" });
             throw;
         }
     }

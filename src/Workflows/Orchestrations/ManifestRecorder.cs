@@ -1,4 +1,4 @@
-using RankDistill.Durable;
+using Microsoft.DurableTask;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -36,5 +36,5 @@ internal sealed class ManifestRecorder(TaskOrchestrationContext context, RunMani
         return WriteAsync();
     }
 
-    private Task WriteAsync() => context.CallActivityAsync<string>(nameof(WriteRunManifest), _manifest, PipelineSteps.Manifest);
+    private Task WriteAsync() => context.CallWriteRunManifestAsync(_manifest);
 }

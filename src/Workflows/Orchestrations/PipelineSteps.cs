@@ -1,58 +1,57 @@
+using Microsoft.DurableTask;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
-using RankDistill.Durable;
 
 namespace RankDistill.Workflows.Orchestrations;
 
 /// <summary>
-/// How each step of <see cref="DistillationPipeline"/> is routed and retried. Training and labelling go to the <c>gpu</c>
-/// queue, so only workers that serve it (GPU machines) take them; the rest to the default queue.
+/// How each step of <see cref="DistillationPipeline"/> is retried (durable timers between attempts, so a restart does
+/// not shorten them). Which worker runs a step is decided by where it is registered (<see cref="WorkflowRegistrations"/>):
+/// training and labelling on the gpu queue, the rest on the default queue.
 /// </summary>
 public static class PipelineSteps
 {
-    public const string GpuQueue = "gpu";
-
     /// <summary>
     /// Errors no retry can fix: a drop without usable rows, and settings a step cannot use (ArgumentException and its
     /// kin, which the steps throw for a bad value, and <see cref="InvalidPipelineSettingsException"/>). Matched by exact
     /// type name on the failure and its inner failures.
     /// </summary>
-    public static readonly IReadOnlyList<string> NonRetryableErrors =
-    [
+    public static readonly IReadOnlySet<string> NonRetryableErrors = new HashSet<string>(StringComparer.Ordinal)
+    {
         typeof(UnusableDropException).FullName!,
         typeof(InvalidPipelineSettingsException).FullName!,
         typeof(ArgumentException).FullName!,
         typeof(ArgumentOutOfRangeException).FullName!,
         typeof(ArgumentNullException).FullName!,
-    ];
+    };
 
     /// <summary>
     /// Reading and writing data, evaluating, publishing: a storage hiccup or a worker lost mid-step. Three attempts,
-    /// 5 s then 10 s apart (durable timers, so a restart does not shorten them).
+    /// 5 s then 10 s apart.
     /// </summary>
-    public static TaskOptions Default { get; } = new()
-    {
-        Retry = new RetryPolicy(maxAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2)
-        {
-            NonRetryableErrorTypes = NonRetryableErrors,
-        },
-    };
+    public static TaskOptions Default { get; } = TaskOptions.FromRetryPolicy(
+        new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2) { HandleFailure = IsRetryable });
 
     /// <summary>
     /// Training and labelling: each attempt resumes from the step's last checkpoint (or finished shard), so a retry loses
     /// at most one checkpoint interval. Four attempts, 5 s, 10 s, 20 s apart: long enough for a GPU node to come back.
     /// </summary>
-    public static TaskOptions Gpu { get; } = new()
-    {
-        Queue = GpuQueue,
-        Retry = new RetryPolicy(maxAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(2))
+    public static TaskOptions Gpu { get; } = TaskOptions.FromRetryPolicy(
+        new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(2))
         {
-            NonRetryableErrorTypes = NonRetryableErrors,
-        },
-    };
+            HandleFailure = IsRetryable,
+        });
 
-    /// <summary>The manifest write: small and idempotent (it rewrites the whole file), retried like a data step.</summary>
-    public static TaskOptions Manifest => Default;
+    /// <summary>False when the failure or one of its causes is one of <see cref="NonRetryableErrors"/>.</summary>
+    public static bool IsRetryable(TaskFailureDetails failure)
+    {
+        for (var f = failure; f is not null; f = f.InnerFailure)
+        {
+            if (NonRetryableErrors.Contains(f.ErrorType))
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>Where each stage's status starts, as the run's share done: training dominates the time.</summary>
     public static double ProgressAt(string stage) => stage switch

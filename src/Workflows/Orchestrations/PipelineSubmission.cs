@@ -1,6 +1,7 @@
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -8,10 +9,10 @@ namespace RankDistill.Workflows.Orchestrations;
 public sealed record SubmitOutcome(string InstanceId, bool Started, OrchestrationRuntimeStatus? ExistingStatus);
 
 /// <summary>
-/// Schedules a drop's <see cref="DistillationPipeline"/> under its one instance id with the <c>Reject</c> reuse policy,
-/// so that a drop never runs twice: not when the watcher sees it again, not after a restart, not when two hosts race
-/// (the task hub refuses the second in the same transaction that would create it). The watcher, <c>submit</c> and
-/// <c>demo</c> all start runs here.
+/// Schedules a drop's <see cref="DistillationPipeline"/> under its one instance id, refused when that id exists in any
+/// status, so that a drop never runs twice: not when the watcher sees it again, not after a restart, not when two hosts
+/// race (the provider refuses the second create; on Azure Storage the second start message is also deduplicated). The
+/// watcher, <c>submit</c> and <c>demo</c> all start runs here.
 /// </summary>
 public static class PipelineSubmission
 {
@@ -21,19 +22,20 @@ public static class PipelineSubmission
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(dropId);
         var instanceId = DistillationPipeline.InstanceIdFor(dropId);
-        // Checked first so that a drop seen on every scan costs a read, not a refused insert.
+        // Checked first so that a drop seen on every scan costs a read, not a refused create.
         if (await client.GetInstanceAsync(instanceId, cancellationToken) is { } existing)
             return new SubmitOutcome(instanceId, false, existing.RuntimeStatus);
         try
         {
+            // No dedupe statuses given: our client then refuses an existing id whatever its status.
             await client.ScheduleNewOrchestrationInstanceAsync(
-                DistillationPipeline.Name, new PipelineInput(instanceId, dropId, settings),
-                new StartOrchestrationOptions { InstanceId = instanceId, ReusePolicy = InstanceIdReusePolicy.Reject }, cancellationToken);
+                DistillationPipeline.Name, new PipelineInput(instanceId, dropId, settings), new StartOrchestrationOptions(instanceId), cancellationToken);
             return new SubmitOutcome(instanceId, true, null);
         }
-        catch (InstanceAlreadyExistsException e)
+        catch (OrchestrationAlreadyExistsException)
         {
-            return new SubmitOutcome(instanceId, false, e.Status);
+            var status = (await client.GetInstanceAsync(instanceId, cancellationToken))?.RuntimeStatus;
+            return new SubmitOutcome(instanceId, false, status);
         }
     }
 }

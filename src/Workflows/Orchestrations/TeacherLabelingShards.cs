@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using RankDistill.Activities.Pipeline;
-using RankDistill.Durable;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -8,23 +8,19 @@ public sealed record LabelingInput(string RunId, PipelineSettings Settings, int 
 
 /// <summary>
 /// Teacher labelling as a sub-orchestration: one TeacherLabeling activity per shard of candidate lists, all scheduled
-/// at once on the <c>gpu</c> queue (the workers' queue concurrency bounds how many run), results gathered in shard
+/// at once on the <c>gpu</c> queue (the GPU workers' concurrency bounds how many run), results gathered in shard
 /// order. A crash loses only the shards in flight: finished ones are results in this history and are not run again.
 /// Its own instance keeps the parent's history short however many shards there are.
 /// </summary>
 public sealed class TeacherLabelingShards : TaskOrchestrator<LabelingInput, IReadOnlyList<LabelShardResult>>
 {
-    /// <summary>The activity that labels one shard.</summary>
-    public const string ActivityName = "TeacherLabeling";
-
     public override async Task<IReadOnlyList<LabelShardResult>> RunAsync(TaskOrchestrationContext context, LabelingInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.TeacherLabeling, 0, $"{input.Shards} shards"));
         var shards = Enumerable.Range(0, input.Shards)
-            .Select(shard => context.CallActivityAsync<LabelShardResult>(
-                ActivityName, new LabelShardRequest(input.RunId, input.Settings, shard), PipelineSteps.Gpu))
+            .Select(shard => context.CallTeacherLabelingAsync(new LabelShardRequest(input.RunId, input.Settings, shard)))
             .ToList();
         var results = await Task.WhenAll(shards);
         context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.TeacherLabeling, 1, $"{input.Shards} shards labelled"));

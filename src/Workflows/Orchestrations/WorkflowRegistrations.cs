@@ -1,29 +1,33 @@
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Reporting;
-using RankDistill.Durable.Hosting;
+using RankDistill.TaskHub;
+using RankDistill.TaskHub.Hosting;
 
 namespace RankDistill.Workflows.Orchestrations;
 
 /// <summary>
-/// The one list of the host's orchestrations and activities, so that demo, serve and worker processes
-/// all know the same tasks (a worker that lacks one would fail the work it takes).
+/// The one list of the host's orchestrations and activities and the queue each runs on, so that demo, serve and worker
+/// processes all know the same tasks. The gpu queue's activities are the steps that want a GPU: a default-queue
+/// worker forwards them to the gpu hub, where only GPU workers run them.
 /// </summary>
 public static class WorkflowRegistrations
 {
-    public static void Register(DurableTaskBuilder builder)
+    public static TaskHubBuilder AddPipelineTasks(this TaskHubBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .AddOrchestrator<DistillationPipeline>()
-            .AddOrchestrator<TeacherLabelingShards>()
-            .AddActivity<PrepareData>()
-            .AddActivity<ContinuedPretraining>()
-            .AddActivity<RankFinetuning>()
-            .AddActivity<TeacherLabeling>()
-            .AddActivity<StudentPretraining>()
-            .AddActivity<Distillation>()
-            .AddActivity<Evaluation>()
-            .AddActivity<Publish>()
-            .AddActivity<WriteRunManifest>();
+        return builder
+            .AddTasks(TaskQueues.Default, tasks => tasks
+                .AddOrchestrator<DistillationPipeline>()
+                .AddOrchestrator<TeacherLabelingShards>()
+                .AddActivity<PrepareData>()
+                .AddActivity<Evaluation>()
+                .AddActivity<Publish>()
+                .AddActivity<WriteRunManifest>())
+            .AddTasks(TaskQueues.Gpu, tasks => tasks
+                .AddActivity<ContinuedPretraining>()
+                .AddActivity<RankFinetuning>()
+                .AddActivity<TeacherLabeling>()
+                .AddActivity<StudentPretraining>()
+                .AddActivity<Distillation>());
     }
 }

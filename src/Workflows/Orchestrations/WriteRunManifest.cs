@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.DurableTask;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
+using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -11,7 +12,7 @@ namespace RankDistill.Workflows.Orchestrations;
 /// Writes a run's <see cref="RunManifest"/> (orchestrations do no I/O), stamped with the code version. Idempotent: it
 /// replaces the whole file, so a retry or a replayed call leaves the same manifest.
 /// </summary>
-public sealed class WriteRunManifest(IArtifactStore store) : TaskActivity<RunManifest, string>
+public sealed class WriteRunManifest(IArtifactStore store, ActivityCancellation cancellation) : TaskActivity<RunManifest, string>
 {
     // Relaxed escaping: the manifest is read by people and tools, never embedded in HTML, so '+' and '"' stay as they are.
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
@@ -32,7 +33,7 @@ public sealed class WriteRunManifest(IArtifactStore store) : TaskActivity<RunMan
         ArgumentNullException.ThrowIfNull(input);
         var name = RunLayout.Manifest(input.RunId);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(input with { CodeVersion = CodeVersion }, _json);
-        await store.WriteAsync(name, bytes, context.CancellationToken);
+        await store.WriteAsync(name, bytes, cancellation.Token);
         return name;
     }
 

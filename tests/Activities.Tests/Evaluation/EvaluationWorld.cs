@@ -9,6 +9,7 @@ using RankDistill.Models.Devices;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
+using RankDistill.TaskHub.Worker;
 using static TorchSharp.torch;
 
 namespace RankDistill.Activities.Tests.Evaluation;
@@ -42,10 +43,12 @@ internal sealed class EvaluationWorld : IDisposable
     public static readonly EvaluationOptions FastOptions = new() { ThroughputDocuments = 16, WarmupDocuments = 4, TimedPasses = 1 };
 
     public Reporting.Evaluation NewEvaluation() => new(Store, Options.Create(new DeviceOptions { Device = "cpu" }),
-        Options.Create(FastOptions with { WorkDirectory = _folder }), NullLogger<Reporting.Evaluation>.Instance);
+        Options.Create(FastOptions with { WorkDirectory = _folder }), new ActivityCancellation { Token = TestContext.Current.CancellationToken },
+        NullLogger<Reporting.Evaluation>.Instance);
 
     public Publish NewPublish() => new(Store, Options.Create(new DeviceOptions { Device = "cpu" }),
-        Options.Create(FastOptions with { WorkDirectory = _folder }), NullLogger<Publish>.Instance);
+        Options.Create(FastOptions with { WorkDirectory = _folder }), new ActivityCancellation { Token = TestContext.Current.CancellationToken },
+        NullLogger<Publish>.Instance);
 
     /// <summary>
     /// Graded lists over the topics [<paramref name="first"/>, first + count): per query a fully matching document

@@ -20,13 +20,13 @@ public sealed class BaseModelTests : IDisposable
     public async Task ContinuedPretraining_BaseModel_StartsFromItsWeightsAndKeepsItsTokenizer(bool onLocalDisk)
     {
         await _harness.WriteDropAsync();
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         await _harness.Prepare.RunAsync(context, PipelineHarness.Request("base"));
         var trained = await _harness.Cpt.RunAsync(context, PipelineHarness.Request("base"));
         var baseModel = trained.ModelPath;
         if (onLocalDisk)
         {
-            baseModel = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+            baseModel = Path.Combine(_harness.Local.Root, "..", Guid.NewGuid().ToString("N"));
             await (await _harness.Store.GetSetAsync(trained.ModelPath, Ct)).DownloadAsync(baseModel, Ct);
         }
         var settings = PipelineHarness.Settings with { Teacher = PipelineHarness.Settings.Teacher with { BaseModel = baseModel } };
@@ -53,7 +53,7 @@ public sealed class BaseModelTests : IDisposable
         await _harness.WriteDropAsync();
         var settings = PipelineHarness.Settings with { Teacher = PipelineHarness.Settings.Teacher with { BaseModel = baseModel } };
         var request = new StageRequest("r1", PipelineHarness.DropId, settings);
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         await _harness.Prepare.RunAsync(context, request);
 
         // Exactly ArgumentException: the pipeline's non-retryable errors are matched by exact type.

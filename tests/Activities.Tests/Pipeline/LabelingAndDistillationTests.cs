@@ -23,11 +23,12 @@ public sealed class LabelingAndDistillationTests : IDisposable
 
         var shards = await _harness.LabelAsync("r1", prepared.LabelingShards);
         var info = await _harness.Store.GetInfoAsync(RunLayout.LabelShard("r1", 0), Ct);
-        using var context = new TestActivityContext();
+        var writes = _harness.Store.Writes.Count;
+        using var context = new TestActivityContext(_harness);
         var again = await _harness.Labeling.RunAsync(context, new LabelShardRequest("r1", PipelineHarness.Settings, 0));
 
         Assert.Equal(shards[0], again);
-        Assert.Empty(context.Heartbeats); // nothing was scored the second time
+        Assert.Equal(writes, _harness.Store.Writes.Count); // nothing was scored and written the second time
         Assert.Equal(info, await _harness.Store.GetInfoAsync(RunLayout.LabelShard("r1", 0), Ct));
         Assert.Equal(prepared.CandidateLists, shards.Sum(s => s.Lists));
         Assert.Equal(prepared.Summary.CandidateDocuments.Train + prepared.Summary.CandidateDocuments.Dev, shards.Sum(s => s.Documents));
@@ -46,7 +47,7 @@ public sealed class LabelingAndDistillationTests : IDisposable
     {
         await _harness.WriteDropAsync();
         var prepared = await _harness.TeacherAsync("r1");
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
 
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
             _harness.Labeling.RunAsync(context, new LabelShardRequest("r1", PipelineHarness.Settings, prepared.LabelingShards)));
@@ -63,23 +64,24 @@ public sealed class LabelingAndDistillationTests : IDisposable
         // A second run distils from the same labels: its stage output is the uninterrupted reference.
         var whole = new DistillationRequest("r1", PipelineHarness.Settings, shards);
         var broken = new DistillationRequest("r2", PipelineHarness.Settings, shards);
-        using (var context = new TestActivityContext())
+        using (var context = new TestActivityContext(_harness))
             await _harness.Distill.RunAsync(context, whole);
-        using (var context = new TestActivityContext())
+        using (var context = new TestActivityContext(_harness))
             await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r2"));
 
-        using (var interrupted = new TestActivityContext(cancelAfter: 13))
+        using (var interrupted = new TestActivityContext(_harness, interruptAfterCheckpoints: 2))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Distill.RunAsync(interrupted, broken));
-        using var resumed = new TestActivityContext();
+        using var resumed = new TestActivityContext(_harness);
         var result = await _harness.Distill.RunAsync(resumed, broken);
-        using var again = new TestActivityContext();
+        var writes = _harness.Store.Writes.Count;
+        using var again = new TestActivityContext(_harness);
         var reused = await _harness.Distill.RunAsync(again, broken);
 
         Assert.Equal(10, result.ResumedFromStep);
         Assert.Equal(result, reused);
-        Assert.Empty(again.Heartbeats);
+        Assert.Equal(writes, _harness.Store.Writes.Count); // the third call trained and wrote nothing
         Assert.Equal(await _harness.ReadAsync($"{RunLayout.Model("r1", Distill)}/model.safetensors"), await _harness.ReadAsync($"{RunLayout.Model("r2", Distill)}/model.safetensors"));
-        var local = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        var local = Path.Combine(_harness.Local.Root, "..", Guid.NewGuid().ToString("N"));
         try
         {
             await (await _harness.Store.GetSetAsync(result.ModelPath, Ct)).DownloadAsync(local, Ct);
@@ -100,14 +102,14 @@ public sealed class LabelingAndDistillationTests : IDisposable
         await _harness.WriteDropAsync();
         var prepared = await _harness.TeacherAsync("r1");
         var shards = (await _harness.LabelAsync("r1", prepared.LabelingShards)).Select(s => s.Path).ToList();
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         var pretrained = await _harness.StudentPretraining.RunAsync(context, PipelineHarness.Request("r1"));
         // A learning rate far too small to move a float32 weight: the distilled body is the pre-trained one, bit for bit.
         var still = PipelineHarness.Settings with { Distillation = PipelineHarness.Settings.Distillation with { LearningRate = 1e-30 } };
 
         var result = await _harness.Distill.RunAsync(context, new DistillationRequest("r1", still, shards, pretrained.ModelPath));
 
-        var root = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        var root = Path.Combine(_harness.Local.Root, "..", Guid.NewGuid().ToString("N"));
         try
         {
             await (await _harness.Store.GetSetAsync(pretrained.ModelPath, Ct)).DownloadAsync(Path.Combine(root, "mlm"), Ct);

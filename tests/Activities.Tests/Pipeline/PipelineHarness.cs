@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
 using RankDistill.Models.Devices;
+using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Activities.Tests.Pipeline;
 
@@ -15,17 +16,25 @@ internal sealed class PipelineHarness : IDisposable
 
     public PipelineHarness()
     {
-        Store = new LocalArtifactStore(_root);
+        Local = new LocalArtifactStore(_root);
+        Store = new RecordingStore(Local);
         var device = Options.Create(new DeviceOptions { Device = "cpu" });
-        Prepare = new PrepareData(Store, NullLogger<PrepareData>.Instance);
-        Cpt = new ContinuedPretraining(Store, device, NullLogger<ContinuedPretraining>.Instance);
-        Sft = new RankFinetuning(Store, device, NullLogger<RankFinetuning>.Instance);
-        Labeling = new TeacherLabeling(Store, device, NullLogger<TeacherLabeling>.Instance);
-        StudentPretraining = new StudentPretraining(Store, device, NullLogger<StudentPretraining>.Instance);
-        Distill = new Distillation(Store, device, NullLogger<Distillation>.Instance);
+        Prepare = new PrepareData(Store, Cancellation, NullLogger<PrepareData>.Instance);
+        Cpt = new ContinuedPretraining(Store, device, Cancellation, NullLogger<ContinuedPretraining>.Instance);
+        Sft = new RankFinetuning(Store, device, Cancellation, NullLogger<RankFinetuning>.Instance);
+        Labeling = new TeacherLabeling(Store, device, Cancellation, NullLogger<TeacherLabeling>.Instance);
+        StudentPretraining = new StudentPretraining(Store, device, Cancellation, NullLogger<StudentPretraining>.Instance);
+        Distill = new Distillation(Store, device, Cancellation, NullLogger<Distillation>.Instance);
     }
 
-    public LocalArtifactStore Store { get; }
+    /// <summary>The store on disk, for reading what the activities wrote.</summary>
+    public LocalArtifactStore Local { get; }
+
+    /// <summary>The same store as the activities see it: writes recorded, interruptible (<see cref="TestActivityContext"/>).</summary>
+    public RecordingStore Store { get; }
+
+    /// <summary>What the worker would hand every activity; a <see cref="TestActivityContext"/> sets it for its call.</summary>
+    public ActivityCancellation Cancellation { get; } = new() { Token = TestContext.Current.CancellationToken };
 
     public PrepareData Prepare { get; }
 
@@ -44,17 +53,17 @@ internal sealed class PipelineHarness : IDisposable
     public static StageRequest Request(string runId) => new(runId, DropId, Settings);
 
     public Task WriteDropAsync(IEnumerable<string>? extraClickLines = null) =>
-        TinyDrop.WriteAsync(Store, DropId, extraClickLines, TestContext.Current.CancellationToken);
+        TinyDrop.WriteAsync(Local, DropId, extraClickLines, TestContext.Current.CancellationToken);
 
     /// <summary>The local file behind an artifact name.</summary>
-    public string FileOf(string name) => Path.Combine(Store.Root, name.Replace('/', Path.DirectorySeparatorChar));
+    public string FileOf(string name) => Path.Combine(Local.Root, name.Replace('/', Path.DirectorySeparatorChar));
 
-    public Task<byte[]> ReadAsync(string name) => Store.ReadAllBytesAsync(name, cancellationToken: TestContext.Current.CancellationToken);
+    public Task<byte[]> ReadAsync(string name) => Local.ReadAllBytesAsync(name, cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>PrepareData, CPT and SFT of a run: what labelling needs.</summary>
     public async Task<PreparedData> TeacherAsync(string runId)
     {
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(this);
         var prepared = await Prepare.RunAsync(context, Request(runId));
         await Cpt.RunAsync(context, Request(runId));
         await Sft.RunAsync(context, Request(runId));
@@ -64,7 +73,7 @@ internal sealed class PipelineHarness : IDisposable
     /// <summary>Every labelling shard of a run, in order.</summary>
     public async Task<List<LabelShardResult>> LabelAsync(string runId, int shards)
     {
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(this);
         var results = new List<LabelShardResult>();
         for (var shard = 0; shard < shards; shard++)
             results.Add(await Labeling.RunAsync(context, new LabelShardRequest(runId, Settings, shard)));

@@ -14,7 +14,7 @@ public sealed class PrepareDataActivityTests : IDisposable
     public async Task RunAsync_TinyDrop_PublishesDataTokenizersAndLineage()
     {
         await _harness.WriteDropAsync();
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
 
         var prepared = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
 
@@ -37,7 +37,7 @@ public sealed class PrepareDataActivityTests : IDisposable
     public async Task RunAsync_Twice_ReturnsSameResultWithoutRedoingTheWork()
     {
         await _harness.WriteDropAsync();
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         var first = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
         var manifest = $"{RunLayout.PreparedData("r1")}/{ArtifactSetManifest.FileName}";
         var before = await _harness.Store.GetInfoAsync(manifest, TestContext.Current.CancellationToken);
@@ -52,7 +52,7 @@ public sealed class PrepareDataActivityTests : IDisposable
     public async Task RunAsync_MalformedRows_RejectsAndCountsThem()
     {
         await _harness.WriteDropAsync(["{\"query\": \"cut in the mid", "not json at all", "{\"title\":\"no query\",\"url\":\"https://x.test/\",\"position\":1,\"clicked\":true}"]);
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
 
         var prepared = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
 
@@ -67,7 +67,7 @@ public sealed class PrepareDataActivityTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         await _harness.Store.WriteAsync("clicklogs/tiny/part-00000.jsonl", "garbage\n{broken\n"u8.ToArray(), ct);
         await _harness.Store.WriteAsync("labels/tiny/labels.jsonl", "nothing useful\n"u8.ToArray(), ct);
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
 
         var error = await Assert.ThrowsAsync<UnusableDropException>(() => _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1")));
 

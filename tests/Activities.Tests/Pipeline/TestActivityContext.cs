@@ -1,53 +1,32 @@
-using RankDistill.Activities.Pipeline;
-using RankDistill.Durable;
+using Microsoft.DurableTask;
 
 namespace RankDistill.Activities.Tests.Pipeline;
 
 /// <summary>
-/// The context an activity gets from the engine, for calling activities directly: it records heartbeats and can
-/// cancel the activity, as the engine does when a lease is lost, once a heartbeat reports a given step of progress.
+/// An activity call made by hand on the harness's activities: the context the SDK would pass, and the cancellation the
+/// worker would give. <c>interruptAfterCheckpoints</c> cancels the call once its stage has checkpointed that many times,
+/// as a worker that stops mid-stage hands its step back.
 /// </summary>
 internal sealed class TestActivityContext : TaskActivityContext, IDisposable
 {
-    private readonly CancellationTokenSource _cancel;
-    private readonly long? _cancelAfter;
+    private readonly PipelineHarness _harness;
+    private readonly CancellationTokenSource _cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-    /// <param name="cancelAfter">Cancel once a heartbeat reports this much progress (a training step); null never.</param>
-    public TestActivityContext(long? cancelAfter = null)
+    public TestActivityContext(PipelineHarness harness, int? interruptAfterCheckpoints = null)
     {
-        _cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        _cancelAfter = cancelAfter;
+        _harness = harness;
+        harness.Cancellation.Token = _cancel.Token;
+        if (interruptAfterCheckpoints is { } checkpoints)
+            harness.Store.InterruptAfter(checkpoints, _cancel);
     }
 
-    public List<StageProgress> Heartbeats { get; } = [];
-
-    public override string Name => "test";
+    public override TaskName Name => "test";
 
     public override string InstanceId => "pipeline-test";
 
-    public override int TaskId => 1;
-
-    public override int Attempt => 1;
-
-    public override int DispatchCount => 1;
-
-    public override string Queue => "gpu";
-
-    public override CancellationToken CancellationToken => _cancel.Token;
-
-    public override bool HasLastHeartbeatDetails => false;
-
-    public override void Heartbeat(object? details = null)
+    public void Dispose()
     {
-        if (details is StageProgress progress)
-        {
-            Heartbeats.Add(progress);
-            if (progress.Done >= _cancelAfter)
-                _cancel.Cancel();
-        }
+        _harness.Cancellation.Token = TestContext.Current.CancellationToken;
+        _cancel.Dispose();
     }
-
-    public override T? GetLastHeartbeatDetails<T>() where T : default => default;
-
-    public void Dispose() => _cancel.Dispose();
 }

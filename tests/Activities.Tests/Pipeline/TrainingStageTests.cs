@@ -21,18 +21,18 @@ public sealed class TrainingStageTests : IDisposable
     public async Task ContinuedPretraining_Twice_SecondRunReusesThePublishedModel()
     {
         await PrepareAsync("r1");
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         var first = await _harness.Cpt.RunAsync(context, PipelineHarness.Request("r1"));
         var log = await _harness.Store.GetInfoAsync(RunLayout.LossLog("r1", Cpt), Ct);
-        var heartbeats = context.Heartbeats.Count;
+        var writes = _harness.Store.Writes.Count;
 
         var second = await _harness.Cpt.RunAsync(context, PipelineHarness.Request("r1"));
 
         Assert.Equal(first, second);
         Assert.Equal(20, first.Steps);
-        Assert.Equal(heartbeats, context.Heartbeats.Count); // no training step ran
+        Assert.Equal(writes, _harness.Store.Writes.Count); // no training step ran, nothing was written
         Assert.Equal(log, await _harness.Store.GetInfoAsync(RunLayout.LossLog("r1", Cpt), Ct));
-        Assert.Equal(20, heartbeats);
+        Assert.Equal(Enumerable.Range(1, 20), LossSteps("r1", Cpt));
     }
 
     [Fact]
@@ -40,18 +40,17 @@ public sealed class TrainingStageTests : IDisposable
     {
         await PrepareAsync("whole");
         await PrepareAsync("broken");
-        using (var whole = new TestActivityContext())
+        using (var whole = new TestActivityContext(_harness))
             await _harness.Cpt.RunAsync(whole, PipelineHarness.Request("whole"));
 
-        using (var interrupted = new TestActivityContext(cancelAfter: 7))
+        using (var interrupted = new TestActivityContext(_harness, interruptAfterCheckpoints: 1))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Cpt.RunAsync(interrupted, PipelineHarness.Request("broken")));
         // The loss curve in the store stops at the checkpoint of step 5, the point the next attempt resumes from.
         Assert.Equal(5, LossSteps("broken", Cpt).Max());
-        using var resumed = new TestActivityContext();
+        using var resumed = new TestActivityContext(_harness);
         var result = await _harness.Cpt.RunAsync(resumed, PipelineHarness.Request("broken"));
 
         Assert.Equal(5, result.ResumedFromStep);
-        Assert.Equal(6, resumed.Heartbeats[0].Done);
         Assert.Equal(Enumerable.Range(1, 20), LossSteps("broken", Cpt));
         Assert.Equal(await WeightsAsync("whole", Cpt), await WeightsAsync("broken", Cpt));
     }
@@ -61,16 +60,16 @@ public sealed class TrainingStageTests : IDisposable
     {
         await PrepareAsync("whole");
         await PrepareAsync("broken");
-        using (var whole = new TestActivityContext())
+        using (var whole = new TestActivityContext(_harness))
             await _harness.Cpt.RunAsync(whole, PipelineHarness.Request("whole"));
-        using (var interrupted = new TestActivityContext(cancelAfter: 12))
+        using (var interrupted = new TestActivityContext(_harness, interruptAfterCheckpoints: 2))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Cpt.RunAsync(interrupted, PipelineHarness.Request("broken")));
         var weights = _harness.FileOf(new ArtifactCheckpointStore(_harness.Store, RunLayout.Checkpoints("broken", Cpt)).PrefixOf(10) + "/model.safetensors");
         var bytes = await File.ReadAllBytesAsync(weights, Ct);
         bytes[^1] ^= 0xFF;
         await File.WriteAllBytesAsync(weights, bytes, Ct);
 
-        using var resumed = new TestActivityContext();
+        using var resumed = new TestActivityContext(_harness);
         var result = await _harness.Cpt.RunAsync(resumed, PipelineHarness.Request("broken"));
 
         Assert.Equal(5, result.ResumedFromStep);
@@ -81,7 +80,7 @@ public sealed class TrainingStageTests : IDisposable
     public async Task RankFinetuning_AfterCpt_PublishesATeacherThatLoadsFromADownloadedCopy()
     {
         await PrepareAsync("r1");
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         await _harness.Cpt.RunAsync(context, PipelineHarness.Request("r1"));
 
         var sft = await _harness.Sft.RunAsync(context, PipelineHarness.Request("r1"));
@@ -89,7 +88,7 @@ public sealed class TrainingStageTests : IDisposable
 
         Assert.Equal(sft, again);
         Assert.Equal(RunLayout.Model("r1", RunLayout.Stages.RankFinetuning), sft.ModelPath);
-        var local = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        var local = Path.Combine(_harness.Local.Root, "..", Guid.NewGuid().ToString("N"));
         try
         {
             await (await _harness.Store.GetSetAsync(sft.ModelPath, Ct)).DownloadAsync(local, Ct);
@@ -109,17 +108,17 @@ public sealed class TrainingStageTests : IDisposable
     public async Task StudentPretraining_Twice_PublishesAMaskedLmOnceThatARankerLoadsWithItsTokenizer()
     {
         await PrepareAsync("r1");
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         var first = await _harness.StudentPretraining.RunAsync(context, PipelineHarness.Request("r1"));
-        var heartbeats = context.Heartbeats.Count;
+        var writes = _harness.Store.Writes.Count;
 
         var second = await _harness.StudentPretraining.RunAsync(context, PipelineHarness.Request("r1"));
 
         Assert.Equal(first, second);
         Assert.Equal(RunLayout.Model("r1", Mlm), first.ModelPath);
-        Assert.Equal(20, heartbeats);
-        Assert.Equal(heartbeats, context.Heartbeats.Count); // no training step ran the second time
-        var local = Path.Combine(_harness.Store.Root, "..", Guid.NewGuid().ToString("N"));
+        Assert.Equal(Enumerable.Range(1, 20), LossSteps("r1", Mlm));
+        Assert.Equal(writes, _harness.Store.Writes.Count); // no training step ran the second time, nothing was written
+        var local = Path.Combine(_harness.Local.Root, "..", Guid.NewGuid().ToString("N"));
         try
         {
             await (await _harness.Store.GetSetAsync(first.ModelPath, Ct)).DownloadAsync(local, Ct);
@@ -144,12 +143,12 @@ public sealed class TrainingStageTests : IDisposable
         // The masking draws from torch's generator: a resumed run must hide the same tokens at the same updates.
         await PrepareAsync("whole");
         await PrepareAsync("broken");
-        using (var whole = new TestActivityContext())
+        using (var whole = new TestActivityContext(_harness))
             await _harness.StudentPretraining.RunAsync(whole, PipelineHarness.Request("whole"));
 
-        using (var interrupted = new TestActivityContext(cancelAfter: 8))
+        using (var interrupted = new TestActivityContext(_harness, interruptAfterCheckpoints: 1))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.StudentPretraining.RunAsync(interrupted, PipelineHarness.Request("broken")));
-        using var resumed = new TestActivityContext();
+        using var resumed = new TestActivityContext(_harness);
         var result = await _harness.StudentPretraining.RunAsync(resumed, PipelineHarness.Request("broken"));
 
         Assert.Equal(5, result.ResumedFromStep);
@@ -161,7 +160,7 @@ public sealed class TrainingStageTests : IDisposable
     {
         if (!await _harness.Store.ExistsAsync("clicklogs/tiny/_SUCCESS", Ct))
             await _harness.WriteDropAsync();
-        using var context = new TestActivityContext();
+        using var context = new TestActivityContext(_harness);
         await _harness.Prepare.RunAsync(context, PipelineHarness.Request(runId));
     }
 

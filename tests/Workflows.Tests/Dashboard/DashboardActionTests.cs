@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
 

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
+using RankDistill.TaskHub;
+using RankDistill.TaskHub.Gpu;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
 
@@ -28,8 +30,9 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         Assert.Equal(1.0, item.Progress);
         Assert.True(item.DurationSeconds > 0);
         Assert.True(item.LastUpdatedAt >= item.CreatedAt);
-        // The labelling child is listed too, under its parent.
-        Assert.Contains(list.Instances, i => i.ParentInstanceId == fixture.CompletedId);
+        // The labelling child is listed too, under its parent (the tag it was started with).
+        var child = Assert.Single(list.Instances, i => i.ParentInstanceId == fixture.CompletedId);
+        Assert.Equal(MimicPipeline.LabelingInstanceId(fixture.CompletedId), child.InstanceId);
     }
 
     [Fact]
@@ -105,8 +108,8 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         Assert.Equal(DashboardHostFixture.CompletedDrop, detail.Input!["dropId"]!.GetValue<string>());
         Assert.True(detail.Output!["promoted"]!.GetValue<bool>());
         Assert.Null(detail.Failure);
-        Assert.Empty(detail.PendingWork);
         Assert.Equal([InstanceActions.Purge], detail.Actions);
+        Assert.Equal(detail.Instance.LastUpdatedAt, detail.Instance.CompletedAt);
         var run = Assert.IsType<RunInfo>(detail.Run);
         Assert.Equal(RunLayout.TrainingStages, run.LossStages);
         Assert.Equal(RunLayout.ReportJson(run.RunId), run.ReportJson?.Name);
@@ -136,17 +139,36 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         Assert.Equal([1, 2], prepare.Attempts.Select(a => a.Attempt));
         Assert.Equal(["failed", "completed"], prepare.Attempts.Select(a => a.Outcome));
         Assert.Equal(typeof(IOException).FullName, prepare.Attempts[0].Failure?.ErrorType);
-        Assert.All(prepare.Attempts, a => Assert.NotNull(a.Worker));
         var wait = Assert.Single(prepare.RetryWaits);
         Assert.Equal(1, wait.AfterAttempt);
         Assert.True(wait.Seconds >= 0.15, $"the retry wait was {wait.Seconds}s; the policy asks for 150 ms");
-        Assert.True(wait.From >= prepare.Attempts[0].EndedAt && wait.Until <= prepare.Attempts[1].ScheduledAt);
+        Assert.Equal((prepare.Attempts[0].EndedAt, prepare.Attempts[1].ScheduledAt), (wait.From, wait.Until));
+        Assert.All(timeline.Steps, s => Assert.Equal(s.Name == "MimicLabeling" ? null : TaskQueues.Default, s.Queue));
         var labeling = timeline.Steps[3];
         Assert.Equal("subOrchestration", labeling.Kind);
-        Assert.NotNull(labeling.ChildInstanceId);
+        Assert.Equal(MimicPipeline.LabelingInstanceId(fixture.CompletedId), labeling.ChildInstanceId);
         var shards = Assert.IsType<ShardSummary>(labeling.Shards);
         Assert.Equal((MimicPipeline.Shards, MimicPipeline.Shards, 0, 1), (shards.Total, shards.Completed, shards.Failed, shards.Retries));
         Assert.Equal(1.0, shards.Progress);
+    }
+
+    [Fact]
+    public async Task Timeline_StepFailingEveryAttempt_FailedAfterItsRetriesWithNoWaitAfterTheLast()
+    {
+        var marker = Path.Combine(_host.DataRoot, "fail-every-attempt");
+        await File.WriteAllTextAsync(marker, "", TestContext.Current.CancellationToken);
+        var id = await _host.StartPipelineAsync("drop-every-attempt", failMarker: marker);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await _host.WaitForEndAsync(id)).RuntimeStatus);
+
+        var evaluate = (await _host.GetAsync<Timeline>($"api/instances/{id}/timeline")).Steps[^1];
+        var history = await _host.GetAsync<List<HistoryEntry>>($"api/instances/{id}/history");
+
+        Assert.Equal(("MimicEvaluate", "failed"), (evaluate.Name, evaluate.Status));
+        Assert.Equal(["failed", "failed", "failed"], evaluate.Attempts.Select(a => a.Outcome));
+        Assert.Equal([1, 2], evaluate.RetryWaits.Select(w => w.AfterAttempt));
+        Assert.Equal(typeof(InvalidDataException).FullName, evaluate.Failure?.ErrorType);
+        // DurableTask.Core's zero wait after the last attempt, read back from the task hub, is no retry.
+        Assert.Single(history, h => h.Type == "TimerCreated" && h.Summary.StartsWith("no retry: MimicEvaluate", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -169,14 +191,21 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         var history = await _host.GetAsync<List<HistoryEntry>>($"api/instances/{fixture.CompletedId}/history");
 
         Assert.Contains(history.Take(2), h => h.Type == "ExecutionStarted" && h.Name == MimicPipeline.Name);
-        Assert.Equal("ExecutionCompleted", history[^1].Type);
+        // The last episode completes the execution, then ends.
+        Assert.Equal(["ExecutionCompleted", "OrchestratorCompleted"], history[^2..].Select(h => h.Type));
+        Assert.Equal("Completed", history[^2].Summary);
         Assert.Equal(Enumerable.Range(0, history.Count), history.Select(h => h.Index));
         var failed = Assert.Single(history, h => h.Type == "TaskFailed");
         Assert.Equal("MimicPrepareData", failed.Name);
         Assert.Contains("IOException", failed.Summary, StringComparison.Ordinal);
-        Assert.Contains(history, h => h.Type == "TimerCreated" && h.Summary.StartsWith("retry wait until", StringComparison.Ordinal));
-        Assert.Contains(history, h => h.Type == "TaskStarted" && h.Data["workerId"] is not null);
-        Assert.Contains(history, h => h.Type == "SubOrchestrationCreated" && h.Name == "MimicLabeling");
+        var retry = Assert.Single(history, h => h.Type == "TaskScheduled" && h.Name == "MimicPrepareData" && h.TaskId != failed.TaskId);
+        Assert.Equal($"MimicPrepareData scheduled on queue 'default', retrying #{failed.TaskId}", retry.Summary);
+        var timer = Assert.Single(history, h => h.Type == "TimerCreated");
+        Assert.StartsWith("retry wait until", timer.Summary, StringComparison.Ordinal);
+        Assert.EndsWith($"MimicPrepareData #{failed.TaskId} failed, retried as #{retry.TaskId}", timer.Summary, StringComparison.Ordinal);
+        Assert.Equal("MimicPrepareData", retry.Data["Name"]?.GetValue<string>());
+        Assert.Contains(history, h => h.Type == "SubOrchestrationInstanceCreated" && h.Name == "MimicLabeling");
+        Assert.Contains(history, h => h.Type == "OrchestratorStarted");
     }
 
     [Fact]
@@ -287,18 +316,19 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task PendingWork_StepForAQueueNoWorkerServes_ShowsWaitingNotFailed()
+    public async Task Timeline_GpuStepWithoutAGpuWorker_WaitingForOneNotFailed()
     {
-        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync("MimicGpuStep", "x", cancellationToken: TestContext.Current.CancellationToken);
-        await _host.WaitForAsync(id, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Running, "running");
-        var detail = await WaitForPendingActivityAsync(id);
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(MimicPipeline.GpuCallerName, "x", cancellation: TestContext.Current.CancellationToken);
+        // The default worker forwards the step to the gpu hub, where it stays Pending: no worker serves the gpu queue here.
+        var gpuStep = await WaitForGpuStepAsync(GpuStep.InstanceIdFor(id, 0));
 
-        var work = Assert.Single(detail.PendingWork, p => p.Kind == "activity");
-        Assert.Equal(("MimicGpuWork", "gpu", "waiting", (string?)null), (work.Name, work.Queue, work.State, work.LockedBy));
-        Assert.Contains("waiting for a worker on queue 'gpu'", work.Description, StringComparison.Ordinal);
         var step = Assert.Single((await _host.GetAsync<Timeline>($"api/instances/{id}/timeline")).Steps);
-        Assert.Equal("waiting", step.Status);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, gpuStep.RuntimeStatus);
+        Assert.Equal((MimicPipeline.GpuStepName, TaskQueues.Gpu, "waiting"), (step.Name, step.Queue, step.Status));
+        Assert.Contains("waiting for a GPU worker", step.Waiting, StringComparison.Ordinal);
         Assert.Contains("not failed", step.Waiting, StringComparison.Ordinal);
+        Assert.Equal("waiting", Assert.Single(step.Attempts).Outcome);
         await _host.Client.TerminateInstanceAsync(id, "test done", TestContext.Current.CancellationToken);
     }
 
@@ -317,15 +347,14 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task<InstanceDetail> WaitForPendingActivityAsync(string id)
+    private async Task<OrchestrationMetadata> WaitForGpuStepAsync(string gpuStepId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            var detail = await _host.GetAsync<InstanceDetail>($"api/instances/{id}");
-            if (detail.PendingWork.Any(p => p.Kind == "activity"))
-                return detail;
-            Assert.True(DateTime.UtcNow < deadline, "the gpu step never appeared in the pending work");
+            if (await _host.GpuClient.GetInstanceAsync(gpuStepId, TestContext.Current.CancellationToken) is { } step)
+                return step;
+            Assert.True(DateTime.UtcNow < deadline, $"the gpu step {gpuStepId} never reached the gpu hub");
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.DurableTask.Client;
 using Microsoft.Playwright;
 using RankDistill.Activities.Pipeline;
-using RankDistill.Durable;
 using RankDistill.Testing;
+using RankDistill.Workflows.Dashboard.Api;
 using static Microsoft.Playwright.Assertions;
 
 namespace RankDistill.Workflows.Tests.Dashboard;
@@ -11,7 +12,8 @@ namespace RankDistill.Workflows.Tests.Dashboard;
 /// <summary>
 /// The page in a real browser (headless Chromium through Playwright) against the real host: the list shows the
 /// pipeline the fixture ran (<see cref="PipelineUnderTest"/>), its page shows steps and loss charts, and Terminate works
-/// (on a held <see cref="MimicPipeline"/>, which stays running until acted on). Each test saves a screenshot
+/// (on a held <see cref="MimicPipeline"/>, which stays running until acted on). The timeline of the real pipeline's
+/// DurableTask.Core history is checked through the API too. Each test saves a screenshot
 /// under the test results (<c>TestResults/dashboard/</c>) and fails on any console error (a CSP violation included).
 /// </summary>
 public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFixture chromium)
@@ -93,6 +95,20 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
         await Expect(Page.Locator("#artifacts a.artifact").First).ToBeVisibleAsync();
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "instance.png"), FullPage = true });
         Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task Timeline_RealPipeline_EachStepOnceWithItsManifestWritesFolded()
+    {
+        var timeline = await _host.GetAsync<Timeline>($"api/instances/{fixture.CompletedId}/timeline");
+
+        Assert.Equal(PipelineUnderTest.StepNames, timeline.Steps.Select(s => s.Name));
+        Assert.All(timeline.Steps, s => Assert.Equal("completed", s.Status));
+        Assert.Equal(PipelineUnderTest.ManifestWrites, timeline.Steps.Select(s => s.Bookkeeping.Count(b => b is { Name: "WriteRunManifest", Status: "completed" })));
+        var labeling = Assert.Single(timeline.Steps, s => s.Kind == "subOrchestration");
+        Assert.Equal(labeling.Shards!.Total, labeling.Shards.Completed);
+        Assert.Equal("gpu", timeline.Steps.Single(s => s.Name == "ContinuedPretraining").Queue);
+        Assert.Equal(["gpu", "default"], new[] { "Distillation", "Evaluation" }.Select(n => timeline.Steps.Single(s => s.Name == n).Queue));
     }
 
     [Fact]

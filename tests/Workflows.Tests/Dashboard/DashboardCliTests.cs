@@ -1,10 +1,12 @@
-using RankDistill.Durable;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
+using RankDistill.TaskHub.Gpu;
 using RankDistill.Workflows.Cli;
 
 namespace RankDistill.Workflows.Tests.Dashboard;
 
 /// <summary>
-/// <c>status</c>, <c>terminate</c> and <c>rewind</c>, both ways: on the local task hub (<c>--data</c>, the host's own
+/// <c>status</c>, <c>terminate</c> and <c>rewind</c>, both ways: on the local task hubs (<c>--data</c>, the host's own
 /// SQLite file, whose worker then carries out the request) and through the dashboard's JSON API (<c>--host</c>).
 /// </summary>
 public sealed class DashboardCliTests(DashboardHostFixture fixture) : IClassFixture<DashboardHostFixture>
@@ -63,17 +65,20 @@ public sealed class DashboardCliTests(DashboardHostFixture fixture) : IClassFixt
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public async Task Status_StepWaitingForAGpuWorker_ShowsPendingWorkAsWaiting(bool remote)
+    public async Task Status_StepWaitingForAGpuWorker_ShowsItWaitingNotFailed(bool remote)
     {
-        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync("MimicGpuStep", "x", cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForPendingActivityAsync(id);
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(MimicPipeline.GpuCallerName, "x", cancellation: TestContext.Current.CancellationToken);
+        await WaitForGpuStepAsync(GpuStep.InstanceIdFor(id, 0));
 
         var (exit, output, _) = await RunAsync(remote, "status", id);
 
         Assert.Equal(ExitCodes.Success, exit);
-        var pending = output.Split('\n').SkipWhile(l => l != "Pending work").ToList();
-        Assert.Contains(pending, l => l.Contains("MimicGpuWork", StringComparison.Ordinal) && l.Contains(" waiting ", StringComparison.Ordinal)
-            && l.Contains("waiting for a worker on queue 'gpu'", StringComparison.Ordinal));
+        var steps = output.Split('\n').SkipWhile(l => l != "Steps").Skip(2).TakeWhile(l => l.Length > 0).ToList();
+        var step = Assert.Single(steps);
+        Assert.StartsWith(MimicPipeline.GpuStepName + " ", step.Trim(), StringComparison.Ordinal);
+        Assert.Contains(" waiting ", step, StringComparison.Ordinal);
+        Assert.Contains("waiting for a GPU worker", step, StringComparison.Ordinal);
+        Assert.Contains("not failed", step, StringComparison.Ordinal);
         await _host.Client.TerminateInstanceAsync(id, "test done", TestContext.Current.CancellationToken);
     }
 
@@ -99,8 +104,8 @@ public sealed class DashboardCliTests(DashboardHostFixture fixture) : IClassFixt
         Assert.Equal((ExitCodes.Success, ""), (exit, error));
         Assert.StartsWith($"{id}: Termination requested", output, StringComparison.Ordinal);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _host.WaitForEndAsync(id)).RuntimeStatus);
-        var history = await _host.Client.GetHistoryAsync(id, TestContext.Current.CancellationToken);
-        Assert.Contains(history, e => e is Durable.History.ExecutionTerminated { Reason: "superseded by a newer drop" });
+        var history = await _host.Client.GetOrchestrationHistoryAsync(id, TestContext.Current.CancellationToken);
+        Assert.Contains(history, e => e is ExecutionTerminatedEvent { Input: "\"superseded by a newer drop\"" });
     }
 
     [Theory]
@@ -188,12 +193,12 @@ public sealed class DashboardCliTests(DashboardHostFixture fixture) : IClassFixt
         return id;
     }
 
-    private async Task WaitForPendingActivityAsync(string id)
+    private async Task WaitForGpuStepAsync(string gpuStepId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(await _host.Client.GetPendingWorkAsync(id, TestContext.Current.CancellationToken)).Any(w => w.Kind == Durable.Client.PendingWorkKind.Activity))
+        while (await _host.GpuClient.GetInstanceAsync(gpuStepId, TestContext.Current.CancellationToken) is null)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the gpu step never appeared in the pending work");
+            Assert.True(DateTime.UtcNow < deadline, $"the gpu step {gpuStepId} never reached the gpu hub");
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }

@@ -1,5 +1,5 @@
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace RankDistill.Workflows.Tests.Dashboard;
 

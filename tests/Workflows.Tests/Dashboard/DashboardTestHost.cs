@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DurableTask.Core.History;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
-using RankDistill.Durable.Hosting;
+using RankDistill.TaskHub;
 using RankDistill.Testing;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
@@ -17,7 +18,7 @@ using RankDistill.Workflows.Hosting;
 namespace RankDistill.Workflows.Tests.Dashboard;
 
 /// <summary>
-/// The real serve host (task hub on a SQLite file, a worker on the default queue, the artifact store, the dashboard)
+/// The real serve host (task hubs on a SQLite file, a worker on the default queue, the artifact store, the dashboard)
 /// in this process, on a free loopback port, over a temporary data folder, with <see cref="MimicPipeline"/>'s tasks
 /// besides the host's own (WorkflowRegistrations).
 /// </summary>
@@ -44,14 +45,18 @@ public sealed class DashboardTestHost : IAsyncDisposable
     /// <summary>A client with its own cookie jar (for the anti-forgery cookie).</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The default queue's task hub, where the pipelines run.</summary>
     public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>The gpu queue's task hub, where GPU steps run as <c>GpuStep</c> orchestrations.</summary>
+    public DurableTaskClient GpuClient => _app.Services.GetRequiredKeyedService<DurableTaskClient>(TaskQueues.Gpu);
 
     public IArtifactStore Store => _app.Services.GetRequiredService<IArtifactStore>();
 
     /// <param name="settings">Extra settings (e.g. Dashboard:ApiKey, secrets to scrub).</param>
     /// <param name="listenHost">The address to listen on; 127.0.0.1 by default.</param>
     /// <param name="connectHost">The address tests connect to; <paramref name="listenHost"/> by default.</param>
-    /// <param name="serveGpu">Also run the <c>gpu</c> queue (the real pipeline's training); off, gpu work waits, as with no GPU worker.</param>
+    /// <param name="serveGpu">Also run a worker of the <c>gpu</c> queue (the real pipeline's training); off, gpu work waits, as with no GPU worker.</param>
     public static async Task<DashboardTestHost> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null, string listenHost = "127.0.0.1", string? connectHost = null, bool serveGpu = false)
     {
@@ -64,9 +69,9 @@ public sealed class DashboardTestHost : IAsyncDisposable
         var port = FreePort.Next();
         var dashboard = DashboardOptions.Read(configuration, [$"http://{listenHost}:{port}"]);
         var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
-            serveGpu ? new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2, ["gpu"] = 1 } : new Dictionary<string, int> { [TaskOptions.DefaultQueue] = 2 });
+            serveGpu ? new Dictionary<string, int> { [TaskQueues.Default] = 2, [TaskQueues.Gpu] = 1 } : new Dictionary<string, int> { [TaskQueues.Default] = 2 },
+            MimicPipeline.Register);
         builder.Logging.ClearProviders();
-        builder.Services.AddDurableTask(MimicPipeline.Register);
         var app = builder.Build();
         app.MapDashboard();
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -85,7 +90,7 @@ public sealed class DashboardTestHost : IAsyncDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(3));
-        return await Client.WaitForInstanceCompletionAsync(instanceId, deadline.Token);
+        return await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, deadline.Token);
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the instance (polling the real engine, with a deadline).</summary>
@@ -94,10 +99,31 @@ public sealed class DashboardTestHost : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            if (await Client.GetInstanceAsync(instanceId, TestContext.Current.CancellationToken) is { } instance && condition(instance))
+            if (await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, TestContext.Current.CancellationToken) is { } instance && condition(instance))
                 return instance;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Timed out waiting for {instanceId} to be {what}.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The instance's history once every message queued for it so far has been delivered: sends a probe event (which
+    /// nothing waits for, so it changes nothing) and waits until the history holds it; messages reach an instance in
+    /// the order they were sent.
+    /// </summary>
+    public async Task<IList<HistoryEvent>> SettledHistoryAsync(string instanceId)
+    {
+        var probe = $"probe-{Guid.NewGuid():N}";
+        await Client.RaiseEventAsync(instanceId, probe, cancellation: TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var history = await Client.GetOrchestrationHistoryAsync(instanceId, TestContext.Current.CancellationToken);
+            if (history.Any(e => e is EventRaisedEvent { Name: var name } && name == probe))
+                return history;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The probe event never reached {instanceId}.");
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Microsoft.DurableTask;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
-using RankDistill.Durable.Hosting;
 using RankDistill.Models.Training;
+using RankDistill.TaskHub;
+using RankDistill.TaskHub.Hosting;
+using RankDistill.Workflows.Orchestrations;
 
 namespace RankDistill.Workflows.Tests.Dashboard;
 
@@ -12,8 +14,11 @@ namespace RankDistill.Workflows.Tests.Dashboard;
 /// merged, see <see cref="PipelineUnderTest"/>):
 /// custom status <c>{ step, progress, detail }</c> with RunLayout's stage names; a first step that fails once and is
 /// retried after a durable wait; loss.jsonl written at RunLayout.LossLog for cpt, sft, mlm and distill; a labelling
-/// sub-orchestration fanning out over shards (one fails once); report.json at RunLayout.ReportJson; output with
-/// runId, promoted and reason. Everything it does is real engine work on the real host: only the "training" is made up.
+/// sub-orchestration (tagged with its parent, as the real one) fanning out over shards (one fails once); report.json at
+/// RunLayout.ReportJson; output with runId, promoted and reason. Everything it does is real engine work on the real
+/// host: only the "training" is made up. Its tasks run on the default queue, so a host without GPU workers runs it;
+/// only <see cref="GpuCallerName"/> calls a GPU step. A step fails "once" by leaving a marker in
+/// the run's folder on its first attempt (the SDK's activity context has no attempt number).
 /// </summary>
 internal static class MimicPipeline
 {
@@ -24,20 +29,29 @@ internal static class MimicPipeline
     /// <summary>Step names as the timeline shows them (prefixed, so they never clash with the real pipeline's tasks).</summary>
     public static readonly string[] StepNames = ["MimicPrepareData", "MimicTrain", "MimicTrain", "MimicLabeling", "MimicTrain", "MimicTrain", "MimicEvaluate"];
 
-    public static void Register(DurableTaskBuilder builder) => builder
-        .AddOrchestrator<Orchestrator>()
-        .AddOrchestrator<Labeling>()
-        .AddOrchestrator<GpuStep>()
-        .AddActivity<PrepareData>()
-        .AddActivity<Train>()
-        .AddActivity<LabelShard>()
-        .AddActivity<Evaluate>()
-        .AddActivity<GpuWork>();
+    public static void Register(TaskHubBuilder builder) => builder
+        .AddTasks(TaskQueues.Default, tasks => tasks
+            .AddOrchestrator<Orchestrator>()
+            .AddOrchestrator<Labeling>()
+            .AddOrchestrator<GpuCaller>()
+            .AddActivity<PrepareData>()
+            .AddActivity<Train>()
+            .AddActivity<LabelShard>()
+            .AddActivity<Evaluate>());
+
+    /// <summary>The orchestration that calls <see cref="GpuStepName"/> and nothing else.</summary>
+    public const string GpuCallerName = "MimicGpuStep";
+
+    /// <summary>The GPU step <see cref="GpuCallerName"/> calls.</summary>
+    public const string GpuStepName = nameof(ContinuedPretraining);
+
+    /// <summary>The labelling child's instance id, as the real pipeline names its child.</summary>
+    public static string LabelingInstanceId(string parentInstanceId) => $"{parentInstanceId}:labeling";
 
     /// <param name="RunId">Names the run's artifact folder, as the real pipeline's input does.</param>
     /// <param name="DropId">The click-log drop the run is for.</param>
     /// <param name="HoldForEvent">When set, the pipeline waits after SFT for an external event of this name (a running instance to act on).</param>
-    /// <param name="FailMarker">When this file exists, evaluation fails without retry (a failed instance to rewind once the file is gone).</param>
+    /// <param name="FailMarker">When this file exists, every attempt of evaluation fails (a failed instance to rewind once the file is gone).</param>
     /// <param name="Note">Goes into evaluation's failure message: lets a test plant a secret where an exception could carry one.</param>
     public sealed record Input(string RunId, string DropId, string? HoldForEvent = null, string? FailMarker = null, string? Note = null);
 
@@ -50,15 +64,15 @@ internal static class MimicPipeline
 
     public sealed record ShardInput(string RunId, int Shard);
 
-    private static readonly RetryPolicy _retry = new(maxAttempts: 3, firstRetryInterval: TimeSpan.FromMilliseconds(150));
+    private static readonly TaskOptions _retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromMilliseconds(150)));
 
-    [TaskName(Name)]
+    [DurableTask(Name)]
     private sealed class Orchestrator : TaskOrchestrator<Input, Output>
     {
         public override async Task<Output> RunAsync(TaskOrchestrationContext context, Input input)
         {
             context.SetCustomStatus(Status(RunLayout.Stages.PrepareData, 0, $"reading drop {input.DropId}"));
-            await context.CallActivityAsync<string>("MimicPrepareData", input.DropId, new TaskOptions { Retry = _retry });
+            await context.CallActivityAsync<string>("MimicPrepareData", input, _retry);
             context.SetCustomStatus(Status(RunLayout.Stages.ContinuedPretraining, 0.15, "causal LM on clicked titles"));
             await context.CallActivityAsync<double>("MimicTrain", new TrainInput(input.RunId, RunLayout.Stages.ContinuedPretraining, TrainingSteps));
             context.SetCustomStatus(Status(RunLayout.Stages.RankFinetuning, 0.3, "rank loss"));
@@ -69,13 +83,14 @@ internal static class MimicPipeline
                 await context.WaitForExternalEvent<JsonElement>(eventName);
             }
             context.SetCustomStatus(Status(RunLayout.Stages.TeacherLabeling, 0.5, $"{Shards} shards"));
-            await context.CallSubOrchestratorAsync<int>("MimicLabeling", input.RunId);
+            await context.CallSubOrchestratorAsync<int>("MimicLabeling", input.RunId, new SubOrchestrationOptions(
+                new TaskOptions(tags: new Dictionary<string, string> { [PipelineCalls.ParentTag] = context.InstanceId }), LabelingInstanceId(context.InstanceId)));
             context.SetCustomStatus(Status(RunLayout.Stages.StudentPretraining, 0.6, "masked LM"));
             await context.CallActivityAsync<double>("MimicTrain", new TrainInput(input.RunId, RunLayout.Stages.StudentPretraining, TrainingSteps));
             context.SetCustomStatus(Status(RunLayout.Stages.Distillation, 0.7, "hybrid point-wise + margin MSE"));
             await context.CallActivityAsync<double>("MimicTrain", new TrainInput(input.RunId, RunLayout.Stages.Distillation, TrainingSteps));
             context.SetCustomStatus(Status(RunLayout.Stages.Evaluation, 0.9, "teacher vs student vs BM25"));
-            var ndcg = await context.CallActivityAsync<double>("MimicEvaluate", input);
+            var ndcg = await context.CallActivityAsync<double>("MimicEvaluate", input, _retry);
             context.SetCustomStatus(Status(RunLayout.Stages.Publish, 1, "promoted"));
             return new Output(input.RunId, input.DropId, true, $"student NDCG@10 {ndcg:0.000} passes the gate 0.600", ndcg, RunLayout.Model(input.RunId, RunLayout.Stages.Distillation));
         }
@@ -84,34 +99,49 @@ internal static class MimicPipeline
     }
 
     /// <summary>The teacher-labelling shape: a sub-orchestration fanning out over shards; shard 2 fails once and is retried.</summary>
-    [TaskName("MimicLabeling")]
+    [DurableTask("MimicLabeling")]
     private sealed class Labeling : TaskOrchestrator<string, int>
     {
         public override async Task<int> RunAsync(TaskOrchestrationContext context, string runId)
         {
             var shards = Enumerable.Range(0, Shards)
-                .Select(i => context.CallActivityAsync<int>("MimicLabelShard", new ShardInput(runId, i), new TaskOptions { Retry = _retry }));
+                .Select(i => context.CallActivityAsync<int>("MimicLabelShard", new ShardInput(runId, i), _retry));
             return (await Task.WhenAll(shards)).Sum();
         }
     }
 
-    /// <summary>One step routed to the <c>gpu</c> queue, which the test host's worker does not serve: it waits, it does not fail.</summary>
-    [TaskName("MimicGpuStep")]
-    private sealed class GpuStep : TaskOrchestrator<string, string>
+    /// <summary>
+    /// Calls a real GPU step (every process, the CLI's too, knows it runs on the <c>gpu</c> queue): the default worker
+    /// forwards it to the gpu hub, which the test hosts serve only when asked to. Without a GPU worker it waits there, it
+    /// does not fail; nothing ever runs it, so its input need not be a real request.
+    /// </summary>
+    [DurableTask(GpuCallerName)]
+    private sealed class GpuCaller : TaskOrchestrator<string, string>
     {
         public override Task<string> RunAsync(TaskOrchestrationContext context, string input) =>
-            context.CallActivityAsync<string>("MimicGpuWork", input, new TaskOptions { Queue = "gpu" });
+            context.CallActivityAsync<string>(GpuStepName, input);
     }
 
-    [TaskName("MimicPrepareData")]
-    private sealed class PrepareData : TaskActivity<string, string>
+    [DurableTask("MimicPrepareData")]
+    private sealed class PrepareData(IArtifactStore store) : TaskActivity<Input, string>
     {
-        public override Task<string> RunAsync(TaskActivityContext context, string dropId) => context.Attempt == 1
-            ? throw new IOException($"drop {dropId} is still being copied (transient)")
-            : Task.FromResult($"prepared {dropId}");
+        public override async Task<string> RunAsync(TaskActivityContext context, Input input) =>
+            await FirstAttemptAsync(store, input.RunId, "prepare")
+                ? throw new IOException($"drop {input.DropId} is still being copied (transient)")
+                : $"prepared {input.DropId}";
     }
 
-    [TaskName("MimicTrain")]
+    /// <summary>True the first time a run asks about <paramref name="step"/>: a marker in the run's folder remembers it across attempts.</summary>
+    private static async Task<bool> FirstAttemptAsync(IArtifactStore store, string runId, string step)
+    {
+        var marker = $"runs/{runId}/mimic/{step}-attempted";
+        if (await store.GetInfoAsync(marker, CancellationToken.None) is not null)
+            return false;
+        await store.WriteAsync(marker, "attempted"u8.ToArray(), CancellationToken.None);
+        return true;
+    }
+
+    [DurableTask("MimicTrain")]
     private sealed class Train(IArtifactStore store) : TaskActivity<TrainInput, double>
     {
         public override async Task<double> RunAsync(TaskActivityContext context, TrainInput input)
@@ -128,20 +158,21 @@ internal static class MimicPipeline
                 if (step % 20 == 0)
                     lines.Add(JsonSerializer.Serialize(new LossLogEntry { Step = step, Eval = new Dictionary<string, double> { ["val_loss"] = loss * 1.1 } }, options));
             }
-            await store.WriteAsync(RunLayout.LossLog(input.RunId, input.Stage), System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"), context.CancellationToken);
+            await store.WriteAsync(RunLayout.LossLog(input.RunId, input.Stage), System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"), CancellationToken.None);
             return loss;
         }
     }
 
-    [TaskName("MimicLabelShard")]
-    private sealed class LabelShard : TaskActivity<ShardInput, int>
+    [DurableTask("MimicLabelShard")]
+    private sealed class LabelShard(IArtifactStore store) : TaskActivity<ShardInput, int>
     {
-        public override Task<int> RunAsync(TaskActivityContext context, ShardInput input) => input.Shard == 2 && context.Attempt == 1
-            ? throw new TimeoutException($"shard {input.Shard}: scoring timed out (transient)")
-            : Task.FromResult(100 + input.Shard);
+        public override async Task<int> RunAsync(TaskActivityContext context, ShardInput input) =>
+            input.Shard == 2 && await FirstAttemptAsync(store, input.RunId, $"shard-{input.Shard}")
+                ? throw new TimeoutException($"shard {input.Shard}: scoring timed out (transient)")
+                : 100 + input.Shard;
     }
 
-    [TaskName("MimicEvaluate")]
+    [DurableTask("MimicEvaluate")]
     private sealed class Evaluate(IArtifactStore store) : TaskActivity<Input, double>
     {
         public override async Task<double> RunAsync(TaskActivityContext context, Input input)
@@ -160,15 +191,9 @@ internal static class MimicPipeline
                 },
                 promotion = new { promoted = true, reason = "student NDCG@10 0.680 passes the gate 0.600 and is within 0.05 of the teacher" },
             };
-            await store.WriteAsync(RunLayout.ReportJson(input.RunId), JsonSerializer.SerializeToUtf8Bytes(report), context.CancellationToken);
-            await store.WriteAsync($"{RunLayout.Model(input.RunId, RunLayout.Stages.Distillation)}/config.json", "{\"model_type\":\"bert\"}"u8.ToArray(), context.CancellationToken);
+            await store.WriteAsync(RunLayout.ReportJson(input.RunId), JsonSerializer.SerializeToUtf8Bytes(report), CancellationToken.None);
+            await store.WriteAsync($"{RunLayout.Model(input.RunId, RunLayout.Stages.Distillation)}/config.json", "{\"model_type\":\"bert\"}"u8.ToArray(), CancellationToken.None);
             return 0.68;
         }
-    }
-
-    [TaskName("MimicGpuWork")]
-    private sealed class GpuWork : TaskActivity<string, string>
-    {
-        public override Task<string> RunAsync(TaskActivityContext context, string input) => Task.FromResult(input);
     }
 }

@@ -14,13 +14,14 @@ internal static class PipelineUnderTest
 {
     public const string Name = DistillationPipeline.Name;
 
-    /// <summary>The timeline's step names, in order, for a run without failures: each step, then the manifest rewrite.</summary>
+    /// <summary>The timeline's step names, in order, for a run without failures (each step's manifest rewrite is folded into it).</summary>
     public static IReadOnlyList<string> StepNames { get; } =
     [
-        "PrepareData", "WriteRunManifest", "ContinuedPretraining", "WriteRunManifest", "RankFinetuning", "WriteRunManifest",
-        nameof(TeacherLabelingShards), "WriteRunManifest", "StudentPretraining", "WriteRunManifest", "Distillation", "WriteRunManifest", "Evaluation", "WriteRunManifest",
-        "Publish", "WriteRunManifest", "WriteRunManifest",
+        "PrepareData", "ContinuedPretraining", "RankFinetuning", nameof(TeacherLabelingShards), "StudentPretraining", "Distillation", "Evaluation", "Publish",
     ];
+
+    /// <summary>The manifest writes folded into each step of <see cref="StepNames"/>: one after each, and the final one after Publish.</summary>
+    public static IReadOnlyList<int> ManifestWrites { get; } = [1, 1, 1, 1, 1, 1, 1, 2];
 
     /// <summary>The pipeline's instance id for a drop, as the watcher makes it.</summary>
     public static string InstanceId(string dropId) => DistillationPipeline.InstanceIdFor(dropId);

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using RankDistill.Durable;
-using RankDistill.Durable.Client;
 using RankDistill.Testing;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
@@ -60,8 +60,10 @@ public sealed class ServeProcessTests : IDisposable
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Root"] = _data }).Build();
-        await using var services = new ServiceCollection().AddTaskHub(HostSettings.Load(configuration, _data).TaskHub).BuildServiceProvider();
-        return await services.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
+        var services = new ServiceCollection();
+        services.AddPipelineTaskHub(HostSettings.Load(configuration, _data).TaskHub);
+        await using var provider = services.BuildServiceProvider();
+        return await provider.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
             MimicPipeline.Name, MimicPipeline.NewInput("drop-serve"),
             new StartOrchestrationOptions { InstanceId = instanceId, StartAt = DateTimeOffset.UtcNow.AddDays(1) }, TestContext.Current.CancellationToken);
     }

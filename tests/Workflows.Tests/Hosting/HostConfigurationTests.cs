@@ -1,3 +1,4 @@
+using RankDistill.TaskHub;
 using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Tests.Hosting;

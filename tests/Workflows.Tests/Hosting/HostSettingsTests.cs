@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RankDistill.TaskHub;
 using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Tests.Hosting;
@@ -55,7 +56,7 @@ public sealed class HostSettingsTests
     [InlineData("Storage:RetryDelay", "soon", "a duration from 00:00:00.0010000 to 00:01:00, like 00:00:02, 2s or 500ms")]
     [InlineData("Storage:AccountUrl", "blob.core.windows.net", "an absolute URL like https://<account>.blob.core.windows.net")]
     [InlineData("Storage:ContainerPrefix", "Team_A", "at most 32 lowercase letters, digits and single hyphens")]
-    [InlineData("TaskHub:Kind", "mysql", "one of: Sqlite, Postgres")]
+    [InlineData("TaskHub:Kind", "mysql", "one of: Sqlite, AzureStorage")]
     public void Load_BadValue_NamesTheSettingAndWhatItAccepts(string key, string value, string expected)
     {
         var error = Assert.Throws<InvalidSettingsException>(() => Load((key, value)));
@@ -109,11 +110,11 @@ public sealed class HostSettingsTests
     }
 
     [Fact]
-    public void Load_PostgresWithoutConnectionString_SaysItNeedsOne()
+    public void Load_AzureStorageWithoutConnectionOrAccount_SaysItNeedsOne()
     {
-        var error = Assert.Throws<InvalidSettingsException>(() => Load(("TaskHub:Kind", "Postgres")));
+        var error = Assert.Throws<InvalidSettingsException>(() => Load(("TaskHub:Kind", "AzureStorage")));
 
-        Assert.Equal(["TaskHub:Kind = 'Postgres' needs TaskHub:ConnectionString; it is not set"], error.Errors);
+        Assert.Equal(["TaskHub:Kind = AzureStorage needs exactly one of TaskHub:ConnectionString and TaskHub:AccountName"], error.Errors);
     }
 
     [Fact]
@@ -128,14 +129,15 @@ public sealed class HostSettingsTests
     public void Describe_Secrets_AreRedactedButStillSayWhichAccount()
     {
         var settings = Load(("Storage:Kind", "Blob"), ("Storage:ConnectionString", AzuriteConnection),
-            ("TaskHub:Kind", "Postgres"), ("TaskHub:ConnectionString", "Host=db;Database=rd;Username=rd;Password=hunter2"));
+            ("TaskHub:Kind", "AzureStorage"), ("TaskHub:ConnectionString", AzuriteConnection.Replace(AzuriteKey, "aHVudGVyMg==", StringComparison.Ordinal)));
 
         var shown = settings.Describe().ToDictionary(s => s.Key, s => s.Value);
 
         Assert.Equal("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=***;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1",
             shown["Storage:ConnectionString"]);
-        Assert.Equal("Host=db;Database=rd;Username=rd;Password=***", shown["TaskHub:ConnectionString"]);
-        Assert.DoesNotContain(shown.Values, v => v is not null && (v.Contains(AzuriteKey, StringComparison.Ordinal) || v.Contains("hunter2", StringComparison.Ordinal)));
+        Assert.Equal("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=***;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1",
+            shown["TaskHub:ConnectionString"]);
+        Assert.DoesNotContain(shown.Values, v => v is not null && (v.Contains(AzuriteKey, StringComparison.Ordinal) || v.Contains("aHVudGVyMg==", StringComparison.Ordinal)));
     }
 
     private static HostSettings Load(params (string Key, string Value)[] values)

@@ -1,22 +1,21 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using RankDistill.Durable.Client;
 using RankDistill.Testing;
 using RankDistill.Workflows.Hosting;
 
-[assembly: AssemblyFixture(typeof(PostgresFixture))]
-
 namespace RankDistill.Workflows.Tests.Hosting;
 
-/// <summary>The host's task hub is the one its settings name: SQLite under Data:Root by default, PostgreSQL when configured.</summary>
-public sealed class TaskHubRegistrationTests(PostgresFixture postgres) : IDisposable
+/// <summary>The host's task hub is the one its settings name: SQLite under Data:Root by default, Azure Storage when configured.</summary>
+public sealed class TaskHubRegistrationTests(AzuriteFixture azurite) : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("rd-hub-").FullName;
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
     [Fact]
-    public async Task AddTaskHub_Default_KeepsInstancesInTheSqliteFileUnderDataRoot()
+    public async Task AddPipelineTaskHub_Default_KeepsInstancesInTheSqliteFileUnderDataRoot()
     {
         var id = await ScheduleAsync(new Dictionary<string, string?> { ["Data:Root"] = _data });
 
@@ -25,20 +24,21 @@ public sealed class TaskHubRegistrationTests(PostgresFixture postgres) : IDispos
     }
 
     [Fact]
-    public async Task AddTaskHub_Postgres_KeepsInstancesInThatDatabaseAndWritesNoSqliteFile()
+    public async Task AddPipelineTaskHub_AzureStorage_KeepsInstancesInTheStorageAccountAndWritesNoSqliteFile()
     {
         var settings = new Dictionary<string, string?>
         {
             ["Data:Root"] = _data,
-            ["TaskHub:Kind"] = "Postgres",
-            ["TaskHub:ConnectionString"] = await postgres.DatabaseAsync("host_task_hub"),
+            ["TaskHub:Kind"] = "AzureStorage",
+            ["TaskHub:Name"] = $"hub{Guid.NewGuid():N}"[..20],
+            ["TaskHub:ConnectionString"] = azurite.ConnectionString,
         };
 
         var id = await ScheduleAsync(settings);
 
         Assert.NotNull(await FindAsync(settings, id));
         Assert.False(File.Exists(Path.Combine(_data, "taskhub.db")));
-        // Another data folder, same database: the instance is in PostgreSQL, not in anything under Data:Root.
+        // Another data folder, same account: the instance is in Azure Storage, not in anything under Data:Root.
         var elsewhere = Directory.CreateTempSubdirectory("rd-hub-").FullName;
         try
         {
@@ -53,7 +53,9 @@ public sealed class TaskHubRegistrationTests(PostgresFixture postgres) : IDispos
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddTaskHub(HostSettings.Load(configuration, settings["Data:Root"]).TaskHub).BuildServiceProvider();
+        var services = new ServiceCollection();
+        services.AddPipelineTaskHub(HostSettings.Load(configuration, settings["Data:Root"]).TaskHub);
+        return services.BuildServiceProvider();
     }
 
     private static async Task<string> ScheduleAsync(Dictionary<string, string?> settings)
@@ -61,7 +63,7 @@ public sealed class TaskHubRegistrationTests(PostgresFixture postgres) : IDispos
         await using var services = Services(settings);
         // Scheduled a day ahead: nothing runs it, the test only asks where it is kept.
         return await services.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
-            "NotRunHere", input: null, new StartOrchestrationOptions { InstanceId = $"hub-{Guid.NewGuid():N}", StartAt = DateTimeOffset.UtcNow.AddDays(1) },
+            "NotRunHere", input: null, new StartOrchestrationOptions($"hub-{Guid.NewGuid():N}", DateTimeOffset.UtcNow.AddDays(1)),
             TestContext.Current.CancellationToken);
     }
 

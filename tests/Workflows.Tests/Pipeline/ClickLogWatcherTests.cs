@@ -1,7 +1,7 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable.Client;
 using RankDistill.Workflows.Hosting;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
@@ -39,7 +39,7 @@ public sealed class ClickLogWatcherTests
             Assert.Equal(["pipeline-d1"], await Watcher(host).ScanAsync(TestContext.Current.CancellationToken));
             Assert.Empty(await Watcher(host).ScanAsync(TestContext.Current.CancellationToken));
 
-            var input = (await host.Client.GetInstanceAsync("pipeline-d1", TestContext.Current.CancellationToken))!.ReadInputAs<PipelineInput>()!;
+            var input = (await host.Client.GetInstanceAsync("pipeline-d1", getInputsAndOutputs: true, TestContext.Current.CancellationToken))!.ReadInputAs<PipelineInput>()!;
             Assert.Equal(new PipelineInput("pipeline-d1", "d1", PipelineSettings.Tiny), input);
         }
 
@@ -48,8 +48,8 @@ public sealed class ClickLogWatcherTests
         await WriteDropFilesAsync(restarted.Store, "d2", complete: true);
         Assert.Equal(["pipeline-d2"], await Watcher(restarted).ScanAsync(TestContext.Current.CancellationToken));
 
-        var page = await restarted.Client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = "pipeline-" }, TestContext.Current.CancellationToken);
-        Assert.Equal(["pipeline-d1", "pipeline-d2"], page.Instances.Select(i => i.InstanceId).Order(StringComparer.Ordinal));
+        var instances = await restarted.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "pipeline-" }).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["pipeline-d1", "pipeline-d2"], instances.Select(i => i.InstanceId).Order(StringComparer.Ordinal));
     }
 
     [Fact]

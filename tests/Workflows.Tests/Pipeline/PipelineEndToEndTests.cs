@@ -1,6 +1,7 @@
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
+using RankDistill.TaskHub.Gpu;
 using RankDistill.Testing;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
@@ -76,12 +77,19 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         Assert.Equal(output.Metrics.Student.Ndcg5, manifest.Steps.Single(s => s.Stage == RunLayout.Stages.Evaluation).Metrics["student_ndcg5"]);
         Assert.All(manifest.Steps, s => Assert.True(s.CompletedAt >= s.StartedAt));
 
-        // Routing: training and labelling ran on the gpu queue, the rest on the default queue.
+        // Routing: every call of a training or labelling step ran as a GpuStep in the gpu hub (which only gpu workers
+        // serve); no other step did.
         var history = await PipelineHistory.ReadAsync(host.Client, runId);
-        var scheduled = history.Instances.SelectMany(h => h.OfType<Durable.History.TaskScheduled>()).ToList();
-        Assert.All(scheduled.Where(t => t.Name is "ContinuedPretraining" or "RankFinetuning" or "TeacherLabeling" or "StudentPretraining" or "Distillation"),
-            t => Assert.Equal("gpu", t.Queue));
-        Assert.Equal(pretrains ? 5 : 4, scheduled.Where(t => t.Queue == "gpu").Select(t => t.Name).Distinct().Count());
-        Assert.All(scheduled.Where(t => t.Name is "PrepareData" or "Evaluation" or "Publish"), t => Assert.Equal(TaskOptions.DefaultQueue, t.Queue));
+        var calls = history.Instances.SelectMany(h => h.OfType<DurableTask.Core.History.TaskScheduledEvent>()).ToList();
+        var gpuSteps = new List<GpuStepInput>();
+        await foreach (var step in host.GpuClient.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = runId, FetchInputsAndOutputs = true }))
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, step.RuntimeStatus);
+            gpuSteps.Add(step.ReadInputAs<GpuStepInput>()!);
+        }
+        string[] gpuActivities = ["ContinuedPretraining", "RankFinetuning", "TeacherLabeling", "StudentPretraining", "Distillation"];
+        Assert.Equal(calls.Where(c => gpuActivities.Contains(c.Name)).Select(c => c.Name).Order(), gpuSteps.Select(s => s.Activity).Order());
+        Assert.Equal(pretrains ? 5 : 4, gpuSteps.Select(s => s.Activity).Distinct().Count());
+        Assert.Contains(calls, c => c.Name == "PrepareData");
     }
 }

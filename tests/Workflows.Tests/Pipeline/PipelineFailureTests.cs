@@ -1,7 +1,7 @@
+using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
 
@@ -26,7 +26,7 @@ public sealed class PipelineFailureTests
             var instance = await host.RunAsync(dropId);
 
             Assert.Equal(OrchestrationRuntimeStatus.Failed, instance.RuntimeStatus);
-            Assert.True(instance.FailureDetails!.IsCausedBy<UnusableDropException>(), instance.FailureDetails.ToString());
+            Assert.True(PipelineHistory.IsCausedBy<UnusableDropException>(instance.FailureDetails), instance.FailureDetails?.ToString());
             var history = await PipelineHistory.ReadAsync(host.Client, runId);
             Assert.Equal(1, history.Attempts("PrepareData"));
             Assert.Equal(0, history.Attempts("ContinuedPretraining"));
@@ -54,8 +54,8 @@ public sealed class PipelineFailureTests
         var instance = await host.RunAsync("bad-settings", settings);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, instance.RuntimeStatus);
-        Assert.True(instance.FailureDetails!.IsCausedBy<InvalidPipelineSettingsException>(), instance.FailureDetails.ToString());
-        Assert.Contains("Pipeline:LabelingShardSize = 0", instance.FailureDetails.Message, StringComparison.Ordinal);
+        Assert.True(PipelineHistory.IsCausedBy<InvalidPipelineSettingsException>(instance.FailureDetails), instance.FailureDetails?.ToString());
+        Assert.Contains("Pipeline:LabelingShardSize = 0", instance.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         var history = await PipelineHistory.ReadAsync(host.Client, "pipeline-bad-settings");
         Assert.Equal(0, history.Attempts("PrepareData"));
     }

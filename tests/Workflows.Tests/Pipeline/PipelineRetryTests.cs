@@ -1,8 +1,9 @@
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
-using RankDistill.Durable;
 using RankDistill.Workflows.Hosting;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
@@ -32,8 +33,8 @@ public sealed class PipelineRetryTests
         Assert.Equal(2, history.Attempts("RankFinetuning"));
         Assert.Equal(1, history.Attempts("ContinuedPretraining"));
         Assert.Equal(1, history.Attempts("Distillation"));
-        var failure = history.Instances[0].OfType<Durable.History.TaskFailed>().Single().Failure;
-        Assert.Contains("injected: connection reset", failure.ToString(), StringComparison.Ordinal);
+        var failure = history.Instances[0].OfType<TaskFailedEvent>().Single().FailureDetails;
+        Assert.Contains("injected: connection reset", failure!.ErrorMessage, StringComparison.Ordinal);
         // The retry found SFT's checkpoints: its training was not started over.
         var manifest = (await WriteRunManifest.ReadAsync(host.Store, runId, TestContext.Current.CancellationToken))!;
         Assert.Equal(PipelineSettings.Tiny.RankFinetuning.Steps, manifest.Steps.Single(s => s.Stage == RunLayout.Stages.RankFinetuning).Metrics["resumed_from_step"]);

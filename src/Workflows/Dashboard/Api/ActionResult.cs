@@ -1,4 +1,4 @@
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
 
 namespace RankDistill.Workflows.Dashboard.Api;
 

@@ -4,7 +4,7 @@ namespace RankDistill.Workflows.Dashboard.Api;
 
 /// <summary>
 /// One instance (<c>GET /api/instances/{id}</c>): its summary, input and output (JSON, secrets scrubbed), why it
-/// failed, the work it waits on, its run's artifacts, and the actions its status allows.
+/// failed, its run's artifacts, and the actions its status allows. What its open steps wait on is in the timeline.
 /// </summary>
 public sealed record InstanceDetail
 {
@@ -15,14 +15,6 @@ public sealed record InstanceDetail
     public JsonNode? Output { get; init; }
 
     public FailureInfo? Failure { get; init; }
-
-    public required IReadOnlyList<PendingWorkInfo> PendingWork { get; init; }
-
-    /// <summary>Executions of this id so far (continue-as-new and reuse start a new one).</summary>
-    public int Generation { get; init; }
-
-    /// <summary>The worker holding the instance's lock right now, if any.</summary>
-    public string? LockedBy { get; init; }
 
     /// <summary>The pipeline run's artifacts, when the input or output names a <c>runId</c>.</summary>
     public RunInfo? Run { get; init; }

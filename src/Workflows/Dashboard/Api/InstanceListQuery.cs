@@ -1,4 +1,4 @@
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
 
 namespace RankDistill.Workflows.Dashboard.Api;
 
@@ -13,6 +13,10 @@ public sealed record InstanceListQuery
 
     public IReadOnlyList<OrchestrationRuntimeStatus> Statuses { get; init; } = [];
 
+    /// <summary>
+    /// The orchestration's name. The task hub's query has no name filter, so it is applied to each page after the query,
+    /// as <see cref="IncludeSubOrchestrations"/> is.
+    /// </summary>
     public string? Name { get; init; }
 
     public string? Prefix { get; init; }
@@ -26,8 +30,8 @@ public sealed record InstanceListQuery
     public string? ContinuationToken { get; init; }
 
     /// <summary>
-    /// False drops sub-orchestrations from each page after the query, so a page may hold fewer than
-    /// <see cref="PageSize"/> instances (even none) while a continuation token remains.
+    /// False drops sub-orchestrations (instances tagged with a parent) from each page after the query, so a page may
+    /// hold fewer than <see cref="PageSize"/> instances (even none) while a continuation token remains.
     /// </summary>
     public bool IncludeSubOrchestrations { get; init; } = true;
 }

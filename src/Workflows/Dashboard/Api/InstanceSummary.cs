@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RankDistill.Durable;
+using Microsoft.DurableTask.Client;
 
 namespace RankDistill.Workflows.Dashboard.Api;
 
@@ -20,6 +20,7 @@ public sealed record InstanceSummary
 
     public required DateTimeOffset LastUpdatedAt { get; init; }
 
+    /// <summary>When it ended (its last update, once Completed, Failed or Terminated).</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
     /// <summary>Creation to completion, or to now while it runs.</summary>
@@ -39,6 +40,6 @@ public sealed record InstanceSummary
     /// <summary>The custom status as the orchestration set it, secrets scrubbed.</summary>
     public JsonNode? CustomStatus { get; init; }
 
-    /// <summary>Set for a sub-orchestration (e.g. teacher labelling).</summary>
+    /// <summary>Set for a sub-orchestration (e.g. teacher labelling): its parent's id, from the parent tag it was started with.</summary>
     public string? ParentInstanceId { get; init; }
 }

@@ -1,4 +1,4 @@
-// One pipeline: summary, actions, failure, steps, pending work, training curves, report, inputs/outputs, history.
+// One pipeline: summary, actions, failure, steps, training curves, report, inputs/outputs, history.
 import { getJson, post, fetchArtifact, hasKey, enc } from './api.js';
 import { el, clear, badge, progress, duration, time, json } from './dom.js';
 import { confirmAction, toast, showText } from './dialogs.js';
@@ -21,7 +21,7 @@ export function showInstance(view, id) {
   let lastStatus = null;
   let trainingKey = null;
   const root = el('div', { id: 'instance', 'data-instance-id': id });
-  const parts = Object.fromEntries(['summary', 'actions', 'failure', 'timeline', 'pending', 'training', 'report', 'io', 'history']
+  const parts = Object.fromEntries(['summary', 'actions', 'failure', 'timeline', 'training', 'report', 'io', 'history']
     .map(name => [name, el('div', { id: `part-${name}` })]));
   clear(view).append(el('p', {}, el('a', { href: '#/' }, '← all pipelines')), root);
   root.append(...Object.values(parts));
@@ -43,7 +43,6 @@ export function showInstance(view, id) {
     replace(parts.actions, actions(detail, load));
     replace(parts.failure, detail.failure ? failure(detail.failure) : null);
     replace(parts.timeline, el('section', { class: 'card', id: 'steps' }, el('h2', {}, 'Steps'), renderTimeline(timeline, openUntil)));
-    replace(parts.pending, detail.pendingWork.length ? pending(detail.pendingWork) : null);
     // Curves and report change only while the run runs: fetch them then, and once after it ends.
     const key = JSON.stringify(detail.run);
     if (running || lastStatus !== i.status || key !== trainingKey) {
@@ -79,7 +78,6 @@ function summary(detail) {
     ['Duration', duration(i.durationSeconds)],
   ];
   if (i.parentInstanceId) rows.push(['Parent', el('a', { href: `#/instances/${encodeURIComponent(i.parentInstanceId)}` }, i.parentInstanceId)]);
-  if (detail.lockedBy) rows.push(['Locked by', detail.lockedBy]);
   return el('section', { class: 'card' }, el('h1', { class: 'mono' }, i.instanceId),
     decision(detail.output),
     el('dl', { class: 'kv' }, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
@@ -125,21 +123,11 @@ function failure(f) {
   const chain = [];
   for (let x = f, depth = 0; x; x = x.inner, depth++) {
     chain.push(el('div', { class: 'failure-item' },
-      el('div', {}, depth ? 'caused by ' : '', el('span', { class: 'type' }, x.errorType), x.isPoison ? ' (poison: dispatched too often)' : ''),
+      el('div', {}, depth ? 'caused by ' : '', el('span', { class: 'type' }, x.errorType)),
       el('div', { class: 'message' }, x.message),
       x.stackTrace ? el('details', { open: depth === 0 && !x.inner }, el('summary', {}, 'stack trace'), el('pre', { class: 'stack' }, x.stackTrace)) : null));
   }
   return el('section', { class: 'card failure', id: 'failure' }, el('h2', {}, 'Failure'), ...chain);
-}
-
-function pending(work) {
-  return el('section', { class: 'card', id: 'pending' }, el('h2', {}, 'Pending work'),
-    el('table', {},
-      el('thead', {}, el('tr', {}, ...['Work', 'State', 'Queue', 'Attempt', 'Dispatches', 'Enqueued', 'Description'].map(h => el('th', {}, h)))),
-      el('tbody', {}, ...work.map(p => el('tr', { 'data-state': p.state },
-        el('td', {}, p.name), el('td', {}, badge(p.state === 'message' ? 'scheduled' : p.state)), el('td', {}, p.queue || '–'),
-        el('td', {}, p.attempt ?? '–'), el('td', { class: 'num' }, p.dispatchCount), el('td', {}, time(p.enqueuedAt)),
-        el('td', {}, p.description, p.heartbeat ? json(p.heartbeat) : null))))));
 }
 
 function artifactLink(link) {

@@ -1,4 +1,4 @@
-// One instance's steps: a Gantt strip (queued, attempts, retry waits) and a table with attempts and shard progress.
+// One instance's steps: a Gantt strip (attempts, retry waits) and a table with attempts, shard progress and what open steps wait on.
 import { el, svg, badge, progress, duration, time } from './dom.js';
 
 const ROW = 24, LABEL = 170, W = 900;
@@ -24,11 +24,10 @@ function gantt(steps, openUntil) {
     chart.append(svg('text', { x: 4, y: y + 14 }, s.name.length > 24 ? s.name.slice(0, 23) + '…' : s.name));
     const bar = (from, to, cls, title) => chart.append(svg('rect', { class: cls, x: x(from), y: y + 3, width: Math.max(1.5, x(to) - x(from)), height: ROW - 10, rx: 2 }, svg('title', {}, title)));
     if (s.attempts.length) {
+      // An attempt runs from when it was scheduled to its result: the task hub does not record when a worker took it.
       for (const a of s.attempts) {
-        const started = a.startedAt ? t(a.startedAt) : null;
         const stop = a.endedAt ? t(a.endedAt) : openUntil;
-        if (started && started > t(a.scheduledAt)) bar(t(a.scheduledAt), started, 'queued', `attempt ${a.attempt} queued ${duration((started - t(a.scheduledAt)) / 1000)}`);
-        bar(started ?? t(a.scheduledAt), stop, `bar-${cls(a.outcome)}`, `attempt ${a.attempt}: ${a.outcome}${a.failure ? ' – ' + a.failure.message : ''}`);
+        bar(t(a.scheduledAt), stop, `bar-${cls(a.outcome)}`, `attempt ${a.attempt}: ${a.outcome}${a.failure ? ' – ' + a.failure.message : ''}`);
       }
     } else {
       bar(t(s.scheduledAt), end(s), `bar-${cls(s.status)}`, `${s.name}: ${s.status}`);
@@ -49,11 +48,11 @@ function table(steps) {
     el('td', {}, badge(s.status)),
     el('td', {}, s.queue || '–'),
     el('td', {}, attempts(s)),
-    el('td', { title: s.startedAt || s.scheduledAt }, time(s.startedAt || s.scheduledAt)),
+    el('td', { title: s.scheduledAt }, time(s.scheduledAt)),
     el('td', { class: 'num' }, duration(s.durationSeconds)),
     el('td', {}, notes(s))));
   return el('table', { class: 'steps' },
-    el('thead', {}, el('tr', {}, ...['Step', 'Status', 'Queue', 'Attempts', 'Started', 'Duration', 'Notes'].map(h => el('th', {}, h)))),
+    el('thead', {}, el('tr', {}, ...['Step', 'Status', 'Queue', 'Attempts', 'Scheduled', 'Duration', 'Notes'].map(h => el('th', {}, h)))),
     el('tbody', {}, rows));
 }
 
@@ -65,9 +64,7 @@ function attempts(s) {
     return el('div', { class: 'shards' }, `${sh.completed}/${sh.total} ${sh.name}`, el('br'), progress(sh.progress),
       el('div', { class: 'muted' }, `${sh.running} running, ${sh.waiting} waiting, ${sh.failed} failed, ${sh.retries} retries`));
   }
-  if (!s.attempts.length) return '–';
-  return el('div', {}, String(s.attempts.length),
-    ...s.attempts.filter(a => a.dispatches > 1).map(a => el('div', { class: 'muted' }, `attempt ${a.attempt}: ${a.dispatches} dispatches`)));
+  return s.attempts.length ? String(s.attempts.length) : '–';
 }
 
 function notes(s) {
@@ -75,6 +72,16 @@ function notes(s) {
   for (const w of s.retryWaits) out.push(el('div', {}, `retry wait ${duration(w.seconds)} after attempt ${w.afterAttempt}`));
   for (const a of s.attempts.filter(a => a.failure)) out.push(el('div', {}, `attempt ${a.attempt} failed: `, el('span', { class: 'mono' }, `${a.failure.errorType}: ${a.failure.message}`)));
   if (s.waiting) out.push(el('div', { class: 'waiting-note' }, s.waiting));
-  if (s.worker) out.push(el('div', { class: 'muted' }, `worker ${s.worker}`));
+  // Bookkeeping calls folded into the step: one line per call and status, failures in full.
+  const books = new Map();
+  for (const b of s.bookkeeping) {
+    if (b.failure) {
+      out.push(el('div', {}, `${b.name} failed: `, el('span', { class: 'mono' }, `${b.failure.errorType}: ${b.failure.message}`)));
+      continue;
+    }
+    const key = `${b.name}: ${b.status}`;
+    books.set(key, (books.get(key) || 0) + 1);
+  }
+  for (const [key, n] of books) out.push(el('div', { class: 'muted bookkeeping' }, n > 1 ? `${key} ×${n}` : key));
   return out.length ? out : '';
 }

@@ -1,0 +1,30 @@
+using RankDistill.TaskHub.TestWorker;
+using RankDistill.Testing;
+
+namespace RankDistill.TaskHub.Tests.Support;
+
+/// <summary>A new Azure Storage task hub (and its gpu hub) on the shared Azurite.</summary>
+public sealed class AzureStorageHostedTaskHub(AzuriteFixture azurite) : HostedTaskHub
+{
+    // Letters and digits only, starting with a letter (queue, table and container names derive from it).
+    private readonly string _hubName = "t" + Guid.NewGuid().ToString("N")[..16];
+
+    public override TimeSpan Patience => TimeSpan.FromSeconds(90);
+
+    // Every waiting test polls the one Azurite that every Azure Storage test shares.
+    protected override TimeSpan ProbeInterval => TimeSpan.FromMilliseconds(100);
+
+    public override IReadOnlyList<string> WorkerProcessArguments => ["--sdk", "azure", "--hub", _hubName];
+
+    public override IReadOnlyDictionary<string, string> WorkerProcessEnvironment => new Dictionary<string, string>
+    {
+        [SdkWorker.ConnectionVariable] = azurite.ConnectionString,
+    };
+
+    public override TaskHubOptions Options()
+    {
+        var options = SdkWorker.Options("azure", _hubName, sqlitePath: null, azurite.ConnectionString);
+        options.MaxPollInterval = TimeSpan.FromMilliseconds(250);
+        return options;
+    }
+}

@@ -1,0 +1,37 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using RankDistill.Testing;
+
+namespace RankDistill.TaskHub.Tests.Support;
+
+/// <summary>
+/// A new Azure Storage task hub on the shared Azurite: the reference provider. Short polling and visibility
+/// timeouts (the defaults are tuned for cloud cost: 30 s polls, 5 min before a dead worker's work reappears).
+/// </summary>
+public sealed class AzureStorageHub(AzuriteFixture azurite) : HubUnderTest
+{
+    // Letters and digits only, starting with a letter (queue, table and container names derive from it).
+    private readonly string _hubName = "t" + Guid.NewGuid().ToString("N")[..16];
+
+    public override TimeSpan Patience => TimeSpan.FromSeconds(90);
+
+    public override Task RewindAsync(string instanceId, string reason) =>
+        ((AzureStorageOrchestrationService)Client).RewindTaskOrchestrationAsync(instanceId, reason);
+
+    protected override IOrchestrationService CreateService(string workerId, HubTimings timings) =>
+        new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = _hubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(azurite.ConnectionString),
+            WorkerId = workerId,
+            LoggerFactory = TestLoggerFactory.Instance,
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+            WorkItemQueueVisibilityTimeout = timings.ActivityLock,
+            ControlQueueVisibilityTimeout = timings.OrchestrationLock,
+            MaxConcurrentTaskActivityWorkItems = timings.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = 10,
+            PartitionCount = 1,
+            UseAppLease = false,
+            ThrowExceptionOnInvalidDedupeStatus = true,
+        });
+}
