@@ -41,7 +41,7 @@ public sealed partial class DemoAtTerminalTests(DemoAtTerminalTests.Uninterrupte
         {
             // CPT's first checkpoint uploads its loss log: from there a resumed run continues, not restarts.
             var lossLog = Path.Combine(data.Path, "store", RunLayout.LossLog(RunId, RunLayout.Stages.ContinuedPretraining));
-            await interrupted.WaitUntilAsync(() => File.Exists(lossLog), _demoTimeout);
+            await interrupted.WaitUntilAsync(() => Task.FromResult(File.Exists(lossLog)), "CPT's first checkpoint", _demoTimeout);
             interrupted.PressCtrlC();
 
             Assert.Equal(1, await interrupted.WaitForExitAsync(_demoTimeout));

@@ -30,8 +30,8 @@ public sealed class GpuRoutingTests
         Assert.True((await PipelineSubmission.SubmitAsync(cpu.Client, dropId, cpu.Settings.Pipeline.Settings, ct)).Started);
 
         // No GPU worker yet: CPT is handed to the gpu hub and waits there; the pipeline runs on.
-        var cptStep = await WaitForAsync(async () => await FindStepAsync(cpu.GpuClient, runId, nameof(ContinuedPretraining), ct), s => s is not null, "CPT handed to the gpu hub");
-        Assert.Equal(OrchestrationRuntimeStatus.Pending, cptStep!.RuntimeStatus);
+        await Poll.UntilAsync(async () => await FindStepAsync(cpu.GpuClient, runId, nameof(ContinuedPretraining), ct) is not null, "CPT handed to the gpu hub", TimeSpan.FromMinutes(2));
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await FindStepAsync(cpu.GpuClient, runId, nameof(ContinuedPretraining), ct))!.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await cpu.Client.GetInstanceAsync(runId, ct))!.RuntimeStatus);
         Assert.Empty(await cpu.Store.ListAsync(RunLayout.Checkpoints(runId, RunLayout.Stages.ContinuedPretraining), ct).ToListAsync(ct));
 
@@ -55,19 +55,6 @@ public sealed class GpuRoutingTests
                 return step;
         }
         return null;
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromMinutes(2));
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-                return value;
-            await Task.Delay(50, deadline.Token).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Every log message of the host under test, with its event id.</summary>

@@ -67,16 +67,8 @@ internal sealed partial class HostProcess : IDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds while the process runs; fails if it exits first.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(timeout);
-        while (!condition())
-        {
-            Assert.False(_process.HasExited, $"exited with {(_process.HasExited ? _process.ExitCode : 0)} before the awaited state:\n{Visible}");
-            await Task.Delay(100, deadline.Token);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout) =>
+        Poll.UntilAsync(condition, what, timeout, () => _process.HasExited ? $"the process exited with {_process.ExitCode}:\n{Visible}\n" : null);
 
     /// <summary>kill -9: no shutdown code runs, leases and locks are left to expire.</summary>
     public void Kill()

@@ -96,7 +96,7 @@ public sealed class PipelineCrashTests
         List<ArtifactInfo> labelledAtKill;
         using (var worker = StartWorker(crashed.Path))
         {
-            await WaitUntilAsync(async () => await client.Store.ListAsync(labels, ct).CountAsync(ct), n => n >= 3, worker, "three labelled shards");
+            await worker.WaitUntilAsync(async () => await client.Store.ListAsync(labels, ct).CountAsync(ct) >= 3, "three labelled shards", TimeSpan.FromMinutes(2));
             worker.Kill();
             labelledAtKill = await client.Store.ListAsync(labels, ct).ToListAsync(ct);
         }
@@ -140,7 +140,8 @@ public sealed class PipelineCrashTests
         var stage = activity == "Distillation" ? RunLayout.Stages.Distillation : RunLayout.Stages.ContinuedPretraining;
         var checkpoints = new ArtifactCheckpointStore(client.Store, RunLayout.Checkpoints(runId, stage));
         using var worker = StartWorker(dataRoot);
-        await WaitUntilAsync(async () => (await checkpoints.ListStepsAsync(TestContext.Current.CancellationToken)).DefaultIfEmpty().Max(), s => s >= 40, worker, $"two {activity} checkpoints");
+        await worker.WaitUntilAsync(async () => (await checkpoints.ListStepsAsync(TestContext.Current.CancellationToken)).DefaultIfEmpty().Max() >= 40,
+            $"two {activity} checkpoints", TimeSpan.FromMinutes(2));
         worker.Kill();
         var step = (await checkpoints.ListStepsAsync(TestContext.Current.CancellationToken)).Max();
         // Killed inside the stage: its model is not published yet.
@@ -150,18 +151,4 @@ public sealed class PipelineCrashTests
 
     private static HostProcess StartWorker(string dataRoot) =>
         HostProcess.Start(dataRoot, "worker", "--queues", "default=2,gpu=1", "--lease", "00:00:05", "--data", dataRoot, "--Torch:Device=cpu", "--Torch:Threads=1");
-
-    private static async Task<long> WaitUntilAsync(Func<Task<long>> probe, Func<long, bool> done, HostProcess process, string what)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromMinutes(2));
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-                return value;
-            Assert.False(process.HasExited, $"the worker exited before {what}:\n{process.Output}");
-            await Task.Delay(50, deadline.Token);
-        }
-    }
 }
