@@ -73,7 +73,9 @@ internal sealed class ScaleoutBenchmark : IBenchmark
             // Creates the hub before the workers race for it.
             await host.Services.GetRequiredService<TaskHubs>()[TaskQueues.Default].Service.CreateIfNotExistsAsync();
             processes.AddRange(await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => ScaleoutWorker.StartAsync(hubArgs, connectionString, cancellationToken))));
-            Console.WriteLine("  " + await Warmup.RunAsync(() => RunOnceAsync(client, FanOutSize / 5, cancellationToken), () => (Jit(processes), ScaleoutCpu.Take(processes.Select(p => p.Id), null).Workers)));
+            Console.WriteLine("  " + await Warmup.RunAsync(
+                () => RunOnceAsync(client, FanOutSize / 5, cancellationToken),
+                () => (Jit(processes), ScaleoutCpu.Take(processes.Select(p => p.Id), null).Workers)));
             var jit = Jit(processes);
             var before = ScaleoutCpu.Take(processes.Select(p => p.Id), serverId);
             var rates = new List<double>();

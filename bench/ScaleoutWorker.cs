@@ -70,14 +70,23 @@ internal static class ScaleoutWorker
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process did not start");
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  worker {process.Id}: {e.Data}"); };
         process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        try
         {
-            if (line == "ready")
-                return new WorkerProcess(process);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                if (line == "ready")
+                    return new WorkerProcess(process);
+            }
+            throw new InvalidOperationException($"worker {process.Id} exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)} before it was ready");
         }
-        throw new InvalidOperationException($"worker {process.Id} exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)} before it was ready");
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
     }
 }
 

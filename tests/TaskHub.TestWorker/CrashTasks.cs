@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using DurableTask.Core;
 
 namespace RankDistill.TaskHub.TestWorker;
@@ -18,14 +19,42 @@ public static class CrashWorld
     /// <summary>FanIn stalls once all its results are in: the test kills it during that orchestration step.</summary>
     public static bool StallOrchestration { get; set; }
 
-    /// <summary>One line per event, flushed before returning, so a killed process's lines are all there.</summary>
+    /// <summary>
+    /// One line per event, in the system's hands before returning, so a killed process's lines are all there. Processes
+    /// that share a journal take turns: .NET appends by seeking to the end and writing, so two processes appending at
+    /// once can overwrite each other's line. FileShare.None is an exclusive lock (flock) on Unix.
+    /// </summary>
     public static void Write(string line)
     {
+        var bytes = Encoding.UTF8.GetBytes(line + Environment.NewLine);
         lock (_journalLock)
-            File.AppendAllText(Journal, line + Environment.NewLine);
+        {
+            WhenFree(() =>
+            {
+                using var file = new FileStream(Journal, FileMode.Append, FileAccess.Write, FileShare.None);
+                file.Write(bytes);
+                return true;
+            });
+        }
     }
 
-    public static string[] Read(string journal) => File.Exists(journal) ? File.ReadAllLines(journal) : [];
+    public static string[] Read(string journal) => WhenFree(() => File.Exists(journal) ? File.ReadAllLines(journal) : []);
+
+    /// <summary>Accesses the journal, again while another process holds it (a sharing violation).</summary>
+    private static T WhenFree<T>(Func<T> access)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return access();
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && attempt < 2000)
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
 }
 
 /// <summary>Step(1), then Hold(2) (where the first worker dies), then Step(3).</summary>

@@ -106,7 +106,18 @@ internal sealed class CoreDurableTaskClient(string name, TaskHubConnection hub, 
         cancellation.ThrowIfCancellationRequested();
         // Azure Storage answers [null] for an unknown or purged instance, SQLite [].
         var states = await Hub.GetOrchestrationStateAsync(instanceId, allExecutions: false);
-        return states is { Count: > 0 } && states[0] is { } state ? ToMetadata(state, getInputsAndOutputs) : null;
+        if (states is not { Count: > 0 } || states[0] is not { } state)
+            return null;
+        if (getInputsAndOutputs && state is { OrchestrationStatus: Core.OrchestrationStatus.Failed, FailureDetails: null })
+            state.FailureDetails = await FailureFromHistoryAsync(state);
+        return ToMetadata(state, getInputsAndOutputs);
+    }
+
+    /// <summary>Azure Storage keeps a failed instance's details (with the inner failure) only in its history.</summary>
+    private async Task<FailureDetails?> FailureFromHistoryAsync(Core.OrchestrationState state)
+    {
+        var history = HistoryJson.ReadHistory(await Hub.GetOrchestrationHistoryAsync(state.OrchestrationInstance.InstanceId, state.OrchestrationInstance.ExecutionId));
+        return history.OfType<ExecutionCompletedEvent>().LastOrDefault()?.FailureDetails;
     }
 
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(Microsoft.DurableTask.Client.OrchestrationQuery? filter = null) =>
@@ -198,7 +209,7 @@ internal sealed class CoreDurableTaskClient(string name, TaskHubConnection hub, 
     private static TaskFailureDetails Convert(FailureDetails failure) =>
         new(failure.ErrorType, failure.ErrorMessage, failure.StackTrace, failure.InnerFailure is { } inner ? Convert(inner) : null, failure.Properties);
 
-    /// <summary>Azure Storage keeps a failed instance's details only in its history; its row has Output "ErrorType: message".</summary>
+    /// <summary>A query's Azure Storage rows lack the details; their Output is "ErrorType: message".</summary>
     private static TaskFailureDetails? FailureFromOutput(Core.OrchestrationState state)
     {
         if (state.OrchestrationStatus != Core.OrchestrationStatus.Failed || state.Output is not { } output)

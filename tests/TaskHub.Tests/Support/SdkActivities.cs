@@ -87,3 +87,13 @@ public sealed class GpuRejects : TaskActivity<string, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, string input) => throw new InvalidDataException($"{input} is not valid input for the GPU");
 }
+
+/// <summary>A gpu-queue activity that records each run under "KEY-train" and returns "trained on HOST".</summary>
+public sealed class GpuTrain(HostIdentity host) : TaskActivity<string, string>
+{
+    public override Task<string> RunAsync(TaskActivityContext context, string input)
+    {
+        ExecutionLog.Record($"{input}-train", "run", host.Name);
+        return Task.FromResult($"trained on {host.Name}");
+    }
+}

@@ -113,3 +113,14 @@ public sealed class GpuFailureSeen : TaskOrchestrator<string, string>
         }
     }
 }
+
+/// <summary>GpuTrain(key) on the gpu queue, then Finish(key), which fails until the key is repaired.</summary>
+public sealed class GpuThenFinish : TaskOrchestrator<string, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        var trained = await context.CallGpuTrainAsync(input);
+        var finished = await context.CallFinishAsync(input);
+        return $"{trained} {finished}";
+    }
+}

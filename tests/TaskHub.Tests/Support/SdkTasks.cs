@@ -24,6 +24,7 @@ public static class SdkTasks
                 .AddOrchestrator<PrepareParent>()
                 .AddOrchestrator<CpuThenGpu>()
                 .AddOrchestrator<GpuFailureSeen>()
+                .AddOrchestrator<GpuThenFinish>()
                 .AddActivity<Salute>()
                 .AddActivity<Shout>()
                 .AddActivity<FailsTimes>()
@@ -33,7 +34,8 @@ public static class SdkTasks
                 .AddActivity<WhereAmI>())
             .AddTasks(TaskQueues.Gpu, r => r
                 .AddActivity<GpuWhereAmI>()
-                .AddActivity<GpuRejects>());
+                .AddActivity<GpuRejects>()
+                .AddActivity<GpuTrain>());
     }
 
     public static Task<string> CallSaluteAsync(this TaskOrchestrationContext context, string name) =>
@@ -59,6 +61,9 @@ public static class SdkTasks
 
     public static Task<string> CallGpuWhereAmIAsync(this TaskOrchestrationContext context) =>
         context.CallActivityAsync<string>(nameof(GpuWhereAmI));
+
+    public static Task<string> CallGpuTrainAsync(this TaskOrchestrationContext context, string key) =>
+        context.CallActivityAsync<string>(nameof(GpuTrain), key);
 
     public static Task<string> CallGpuRejectsAsync(this TaskOrchestrationContext context, string key) =>
         context.CallActivityAsync<string>(nameof(GpuRejects), key);
