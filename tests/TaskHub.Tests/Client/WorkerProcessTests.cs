@@ -1,5 +1,5 @@
-using RankDistill.TaskHub.TestWorker;
 using RankDistill.TaskHub.Tests.Support;
+using RankDistill.TaskHub.TestWorker;
 using RankDistill.Testing;
 
 namespace RankDistill.TaskHub.Tests.Client;
