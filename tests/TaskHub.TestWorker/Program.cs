@@ -7,7 +7,7 @@ using RankDistill.TaskHub.TestWorker;
 //       [--hold-forever] [--stall-orchestration]
 //     DurableTask.Core's TaskHubWorker with the Core-level tasks (CrashTasks.cs) on a SQLite file;
 //   dotnet RankDistill.TaskHub.TestWorker.dll --sdk sqlite|azure [--db HUB.db] --hub NAME --name WORKER --journal FILE
-//       [--hold-forever] [--stall-orchestration]
+//       [--hold-forever] [--stall-orchestration] [--lock-seconds N]
 //     the product's hosting (AddTaskHub...AddWorkers) with the Microsoft.DurableTask tasks (SdkCrashTasks.cs); for azure
 //     the connection string is in TASKHUB_TEST_AZURE_STORAGE.
 // It writes "ready WORKER" to the journal once it serves, then a line per activity; it runs until killed.
@@ -20,7 +20,10 @@ CrashWorld.StallOrchestration = arguments.ContainsKey("stall-orchestration");
 
 if (arguments.TryGetValue("sdk", out var kind))
 {
-    await SdkWorker.RunAsync(SdkWorker.Options(kind, arguments["hub"], arguments.GetValueOrDefault("db"), Environment.GetEnvironmentVariable(SdkWorker.ConnectionVariable)));
+    var options = SdkWorker.Options(kind, arguments["hub"], arguments.GetValueOrDefault("db"), Environment.GetEnvironmentVariable(SdkWorker.ConnectionVariable));
+    if (arguments.TryGetValue("lock-seconds", out var seconds))
+        options.LockDuration = TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    await SdkWorker.RunAsync(options);
     return;
 }
 

@@ -18,9 +18,10 @@ public static class SdkWorker
     public const int Slots = 2;
 
     /// <summary>
-    /// The task hub settings every process on a test hub shares. Core renews a running activity's lock every 5 s when
-    /// the lock is this short, so 10 s leaves 5 s to spare, and a killed worker's work is free again 10 s after it
-    /// died (Azure Storage: its orchestrations also wait for its partition lease, 30 s, to expire).
+    /// The task hub settings of the processes on a test hub, with the product's 2-minute lock: a lock that expires under
+    /// a live worker on a busy machine delivers its work twice. A process the test will kill is started with
+    /// <c>--lock-seconds 10</c> (Core then renews a running activity's lock every 5 s), so that its work is free again
+    /// 10 s after it died (Azure Storage: its orchestrations also wait for its partition lease, 30 s, to expire).
     /// </summary>
     public static TaskHubOptions Options(string kind, string hub, string? sqlitePath, string? connectionString) => new()
     {
@@ -34,7 +35,6 @@ public static class SdkWorker
         SqlitePath = sqlitePath ?? "",
         ConnectionString = connectionString,
         PartitionCount = 1,
-        LockDuration = TimeSpan.FromSeconds(10),
         MaxPollInterval = TimeSpan.FromMilliseconds(100),
     };
 

@@ -21,6 +21,7 @@ public sealed record HostSettings(DataOptions Data, StorageOptions Storage, Task
         {
             Pipeline = PipelineOptions.Read(reader),
         };
+        reader.RefuseUnread("Data", "Storage", "TaskHub", "Torch", PipelineOptions.Section);
         if (reader.Errors.Count > 0)
             throw new InvalidSettingsException(reader.Errors);
         return settings;

@@ -34,45 +34,10 @@ public sealed class PipelineOptions
     internal static PipelineOptions Read(SettingReader reader)
     {
         var preset = reader.Choice("Pipeline:Preset", PipelinePreset.Default);
-        var p = PresetSettings(preset);
-        var settings = p with
-        {
-            Seed = reader.Integer("Pipeline:Seed", p.Seed, int.MinValue, int.MaxValue),
-            MaxSequenceLength = reader.Integer("Pipeline:MaxSequenceLength", p.MaxSequenceLength, 8, 4096),
-            LabelingShardSize = reader.Integer("Pipeline:LabelingShardSize", p.LabelingShardSize, 1, 1_000_000),
-            SampledCandidates = reader.Integer("Pipeline:SampledCandidates", p.SampledCandidates, 0, 10_000),
-            Teacher = p.Teacher with
-            {
-                BaseModel = reader.Text("Pipeline:Teacher:BaseModel") ?? p.Teacher.BaseModel,
-                HiddenSize = reader.Integer("Pipeline:Teacher:HiddenSize", p.Teacher.HiddenSize, 8, 16384),
-                Layers = reader.Integer("Pipeline:Teacher:Layers", p.Teacher.Layers, 1, 256),
-                Heads = reader.Integer("Pipeline:Teacher:Heads", p.Teacher.Heads, 1, 256),
-                VocabularySize = reader.Integer("Pipeline:Teacher:VocabularySize", p.Teacher.VocabularySize, 100, 1_000_000),
-            },
-            Student = p.Student with
-            {
-                BaseModel = reader.Text("Pipeline:Student:BaseModel") ?? p.Student.BaseModel,
-                HiddenSize = reader.Integer("Pipeline:Student:HiddenSize", p.Student.HiddenSize, 8, 16384),
-                Layers = reader.Integer("Pipeline:Student:Layers", p.Student.Layers, 1, 256),
-                Heads = reader.Integer("Pipeline:Student:Heads", p.Student.Heads, 1, 256),
-                VocabularySize = reader.Integer("Pipeline:Student:VocabularySize", p.Student.VocabularySize, 100, 1_000_000),
-            },
-            ContinuedPretraining = Stage(reader, "ContinuedPretraining", p.ContinuedPretraining),
-            RankFinetuning = Stage(reader, "RankFinetuning", p.RankFinetuning),
-            StudentPretraining = Stage(reader, "StudentPretraining", p.StudentPretraining, leastSteps: 0),
-            Distillation = Stage(reader, "Distillation", p.Distillation),
-            Publish = p.Publish with
-            {
-                MinStudentVsTeacher = reader.Number("Pipeline:Publish:MinStudentVsTeacher", p.Publish.MinStudentVsTeacher, 0, 2),
-                RequireNoRegression = reader.Boolean("Pipeline:Publish:RequireNoRegression", p.Publish.RequireNoRegression),
-            },
-        };
-        // Rules across fields (heads dividing the width); single values out of range were reported above.
-        if (reader.Errors.Count == 0)
-        {
-            foreach (var problem in PipelineSettingsRules.Problems(settings))
-                reader.Fail(problem);
-        }
+        var settings = PipelineSettingsBinding.Read(reader, Section, PresetSettings(preset));
+        // Ranges and rules across fields live in one place; a value that did not convert kept its preset value.
+        foreach (var problem in PipelineSettingsRules.Problems(settings))
+            reader.Fail(problem);
         return new PipelineOptions
         {
             Preset = preset,
@@ -80,15 +45,6 @@ public sealed class PipelineOptions
             WatchInterval = reader.Duration("Pipeline:WatchInterval", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)),
         };
     }
-
-    /// <summary>A stage's schedule; <paramref name="leastSteps"/> is 1, or 0 for a stage a run may leave out.</summary>
-    private static StageTraining Stage(SettingReader reader, string name, StageTraining stage, int leastSteps = 1) => stage with
-    {
-        Steps = reader.Integer($"Pipeline:{name}:Steps", stage.Steps, leastSteps, 10_000_000),
-        LearningRate = reader.Number($"Pipeline:{name}:LearningRate", stage.LearningRate, 1e-9, 0.999),
-        BatchSize = reader.Integer($"Pipeline:{name}:BatchSize", stage.BatchSize, 1, 65_536),
-        CheckpointEvery = reader.Integer($"Pipeline:{name}:CheckpointEvery", stage.CheckpointEvery, 1, 10_000_000),
-    };
 
     internal IEnumerable<(string Key, string? Value)> Describe()
     {

@@ -11,11 +11,32 @@ namespace RankDistill.Workflows.Hosting;
 public sealed class SettingReader(IConfiguration configuration, string workingDirectory)
 {
     private readonly List<string> _errors = [];
+    private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> Errors => _errors;
 
     /// <summary>The trimmed value, or null when the setting is missing or empty.</summary>
-    public string? Text(string key) => configuration[key] is { } value && value.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+    public string? Text(string key)
+    {
+        _read.Add(key);
+        return configuration[key] is { } value && value.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+    }
+
+    /// <summary>
+    /// Refuses, by name, every setting in <paramref name="sections"/> that nothing read: a misspelt key, or one this
+    /// configuration has no use for (an account URL with the local store), would otherwise be accepted and ignored.
+    /// </summary>
+    public void RefuseUnread(params string[] sections)
+    {
+        foreach (var section in sections)
+        {
+            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+            {
+                if (value is not null && !_read.Contains(key))
+                    _errors.Add($"{key} ({From(key)}) is not a setting this host uses; `config` lists the ones it does");
+            }
+        }
+    }
 
     /// <summary>One of the names of <typeparamref name="T"/>, in any letter case.</summary>
     public T Choice<T>(string key, T fallback) where T : struct, Enum

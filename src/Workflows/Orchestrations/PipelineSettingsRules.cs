@@ -1,5 +1,6 @@
 using System.Globalization;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Models.Losses;
 
 namespace RankDistill.Workflows.Orchestrations;
 
@@ -22,25 +23,33 @@ public static class PipelineSettingsRules
         }
 
         Require(settings.MaxSequenceLength is >= 8 and <= 4096, "MaxSequenceLength", settings.MaxSequenceLength, "8 to 4096 tokens");
-        Require(settings.LabelingShardSize >= 1, "LabelingShardSize", settings.LabelingShardSize, "at least 1 candidate list");
-        Require(settings.SampledCandidates >= 0, "SampledCandidates", settings.SampledCandidates, "0 or more documents a list");
+        Require(settings.LabelingShardSize is >= 1 and <= 1_000_000, "LabelingShardSize", settings.LabelingShardSize, "1 to 1,000,000 candidate lists");
+        Require(settings.SampledCandidates is >= 0 and <= 10_000, "SampledCandidates", settings.SampledCandidates, "0 to 10,000 documents a list");
+        Require(settings.RankLoss is RankLossKind.PairwiseHinge or RankLossKind.RankNet or RankLossKind.ListwiseSoftmax, "RankLoss", settings.RankLoss, "PairwiseHinge, RankNet or ListwiseSoftmax");
+        // α and β weigh the point-wise and margin MSE terms (method.md); either may be 0, not both.
+        Require(settings.DistillationAlpha is >= 0 and <= 1000, "DistillationAlpha", settings.DistillationAlpha, "0 to 1000");
+        Require(settings.DistillationBeta is >= 0 and <= 1000, "DistillationBeta", settings.DistillationBeta, "0 to 1000");
+        Require(settings.DistillationAlpha != 0 || settings.DistillationBeta != 0, "DistillationBeta", settings.DistillationBeta, "above 0 when DistillationAlpha is 0");
         foreach (var (name, model) in new[] { ("Teacher", (settings.Teacher.HiddenSize, settings.Teacher.Layers, settings.Teacher.Heads, settings.Teacher.VocabularySize)),
                      ("Student", (settings.Student.HiddenSize, settings.Student.Layers, settings.Student.Heads, settings.Student.VocabularySize)) })
         {
-            Require(model.HiddenSize >= 8, $"{name}:HiddenSize", model.HiddenSize, "at least 8");
-            Require(model.Layers >= 1, $"{name}:Layers", model.Layers, "at least 1");
-            Require(model.Heads >= 1 && model.HiddenSize % Math.Max(1, model.Heads) == 0, $"{name}:Heads", model.Heads, $"at least 1 and a divisor of {name}:HiddenSize ({model.HiddenSize})");
-            Require(model.VocabularySize >= 100, $"{name}:VocabularySize", model.VocabularySize, "at least 100");
+            Require(model.HiddenSize is >= 8 and <= 16384, $"{name}:HiddenSize", model.HiddenSize, "8 to 16384");
+            Require(model.Layers is >= 1 and <= 256, $"{name}:Layers", model.Layers, "1 to 256");
+            Require(model.Heads is >= 1 and <= 256 && model.HiddenSize % model.Heads == 0, $"{name}:Heads", model.Heads, $"1 to 256 and a divisor of {name}:HiddenSize ({model.HiddenSize})");
+            Require(model.VocabularySize is >= 100 and <= 1_000_000, $"{name}:VocabularySize", model.VocabularySize, "100 to 1,000,000");
         }
+        Require(settings.Student.Dropout is >= 0 and < 1, "Student:Dropout", settings.Student.Dropout, "from 0 up to (not including) 1");
         foreach (var (name, stage) in new[] { ("ContinuedPretraining", settings.ContinuedPretraining), ("RankFinetuning", settings.RankFinetuning),
                      ("StudentPretraining", settings.StudentPretraining), ("Distillation", settings.Distillation) })
         {
             // The student's pre-training is the one stage a run may leave out (0 steps).
             var least = name == "StudentPretraining" ? 0 : 1;
-            Require(stage.Steps >= least, $"{name}:Steps", stage.Steps, $"at least {least}");
-            Require(stage.LearningRate > 0 && stage.LearningRate < 1, $"{name}:LearningRate", stage.LearningRate, "above 0 and below 1");
-            Require(stage.BatchSize >= 1, $"{name}:BatchSize", stage.BatchSize, "at least 1");
-            Require(stage.CheckpointEvery >= 1, $"{name}:CheckpointEvery", stage.CheckpointEvery, "at least 1 step");
+            Require(stage.Steps >= least && stage.Steps <= 10_000_000, $"{name}:Steps", stage.Steps, $"{least} to 10,000,000");
+            Require(stage.LearningRate is > 0 and < 1, $"{name}:LearningRate", stage.LearningRate, "above 0 and below 1");
+            Require(stage.BatchSize is >= 1 and <= 65_536, $"{name}:BatchSize", stage.BatchSize, "1 to 65,536");
+            Require(stage.CheckpointEvery is >= 1 and <= 10_000_000, $"{name}:CheckpointEvery", stage.CheckpointEvery, "1 to 10,000,000 steps");
+            Require(stage.WarmupFraction is >= 0 and < 1, $"{name}:WarmupFraction", stage.WarmupFraction, "from 0 up to (not including) 1");
+            Require(stage.WeightDecay is >= 0 and < 1, $"{name}:WeightDecay", stage.WeightDecay, "from 0 up to (not including) 1");
         }
         Require(settings.Publish.MinStudentVsTeacher is >= 0 and <= 2, "Publish:MinStudentVsTeacher", settings.Publish.MinStudentVsTeacher, "a fraction from 0 to 2");
         return problems;

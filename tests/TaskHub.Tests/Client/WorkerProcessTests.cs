@@ -53,7 +53,7 @@ public abstract class WorkerProcessKilledDuringActivityTests(HostedTaskHub hub) 
     [Fact]
     public async Task KilledDuringAnActivity_SecondProcessRunsItAgain_AndFinishesWithEveryResult()
     {
-        var first = await Workers.StartAsync("first", "--hold-forever");
+        var first = await Workers.StartAsync("first", "--hold-forever", "--lock-seconds", "10");
         var id = await Hub.ScheduleAsync(nameof(StepHoldStep), "go");
         await Workers.JournalHasAsync("sdk-hold 2 first", first);
 
@@ -74,7 +74,7 @@ public abstract class WorkerProcessKilledDuringOrchestrationTests(HostedTaskHub 
     [Fact]
     public async Task KilledDuringAnOrchestrationStep_SecondProcessReplaysIt_NoActivityRunsTwice()
     {
-        var first = await Workers.StartAsync("first", "--stall-orchestration");
+        var first = await Workers.StartAsync("first", "--stall-orchestration", "--lock-seconds", "10");
         var id = await Hub.ScheduleAsync(nameof(StallingFanIn), 10);
         await Workers.JournalHasAsync("sdk-stalled first", first);
 

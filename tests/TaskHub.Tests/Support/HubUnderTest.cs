@@ -3,12 +3,16 @@ using DurableTask.Core.History;
 
 namespace RankDistill.TaskHub.Tests.Support;
 
-/// <summary>Timings a test asks of a hub's services; the defaults suit most tests.</summary>
+/// <summary>
+/// Timings a test asks of a hub's services. The locks default to the product's 2 minutes: on a busy machine an
+/// Azurite round trip can take seconds, and a lock that expires under a live worker delivers its message twice.
+/// Only a test about taking over a dead worker's work shortens them.
+/// </summary>
 public sealed record HubTimings
 {
-    public TimeSpan ActivityLock { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ActivityLock { get; init; } = TimeSpan.FromMinutes(2);
 
-    public TimeSpan OrchestrationLock { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan OrchestrationLock { get; init; } = TimeSpan.FromMinutes(2);
 
     public int MaxConcurrentActivities { get; init; } = 10;
 }

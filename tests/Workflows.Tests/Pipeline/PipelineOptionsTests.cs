@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Models.Losses;
 using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
@@ -42,7 +43,7 @@ public sealed class PipelineOptionsTests
 
         Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:Preset = 'Huge'", StringComparison.Ordinal) && e.Contains("Default, Quick, Tiny", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:Distillation:LearningRate = 'fast'", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:LabelingShardSize = '0'", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:LabelingShardSize = 0 is not valid", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -60,8 +61,62 @@ public sealed class PipelineOptionsTests
         var error = Assert.Throws<InvalidSettingsException>(() => Load(("Pipeline:StudentPretraining:Steps", "-1"), ("Pipeline:Distillation:Steps", "0")));
 
         Assert.Equal(0, settings.Pipeline.Settings.StudentPretraining.Steps);
-        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:StudentPretraining:Steps = '-1'", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:Distillation:Steps = '0'", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:StudentPretraining:Steps = -1 is not valid", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:Distillation:Steps = 0 is not valid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_EveryFieldOfTheRecipe_IsSetByItsPath()
+    {
+        var settings = Load(("Pipeline:RankLoss", "ranknet"), ("Pipeline:DistillationAlpha", "0.5"), ("Pipeline:DistillationBeta", "2"),
+            ("Pipeline:Student:Dropout", "0.1"), ("Pipeline:Distillation:WarmupFraction", "0.2"), ("Pipeline:Distillation:WeightDecay", "0.05"));
+
+        var p = PipelineSettings.Default;
+        var expected = p with
+        {
+            RankLoss = RankLossKind.RankNet,
+            DistillationAlpha = 0.5,
+            DistillationBeta = 2,
+            Student = p.Student with { Dropout = 0.1 },
+            Distillation = p.Distillation with { WarmupFraction = 0.2, WeightDecay = 0.05 },
+        };
+        Assert.Equal(expected, settings.Pipeline.Settings);
+        // The presets are shared: setting a field of one host's recipe must not change them.
+        Assert.Equal(new PipelineSettings(), PipelineSettings.Default);
+        Assert.Contains(("Pipeline:Distillation:WeightDecay", "0.05"), settings.Describe());
+    }
+
+    [Fact]
+    public void Load_UnknownKeys_AreRefusedByName()
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() => Load(
+            ("Pipeline:Distillation:Stepz", "10"), ("Pipeline:Alpha", "1"), ("Storage:Knd", "Blob"), ("TaskHub:Partitions", "8"), ("Torch:Thread", "2")));
+
+        foreach (var key in new[] { "Pipeline:Distillation:Stepz", "Pipeline:Alpha", "Storage:Knd", "TaskHub:Partitions", "Torch:Thread" })
+            Assert.Contains(error.Errors, e => e.StartsWith($"{key} (from in-memory configuration) is not a setting this host uses", StringComparison.Ordinal));
+        Assert.Equal(5, error.Errors.Count);
+    }
+
+    [Theory]
+    [InlineData("Pipeline:Distillation:WarmupFraction", "1")]
+    [InlineData("Pipeline:ContinuedPretraining:WeightDecay", "-0.1")]
+    [InlineData("Pipeline:Student:Dropout", "1")]
+    [InlineData("Pipeline:DistillationAlpha", "-1")]
+    [InlineData("Pipeline:Teacher:Layers", "257")]
+    [InlineData("Pipeline:RankFinetuning:LearningRate", "1")]
+    public void Load_ValueOutOfRange_IsRefusedByTheOneRuleSet(string key, string value)
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() => Load((key, value)));
+
+        Assert.StartsWith($"{key} = {value} is not valid", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BothDistillationTermsOff_IsRefused()
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() => Load(("Pipeline:DistillationAlpha", "0"), ("Pipeline:DistillationBeta", "0")));
+
+        Assert.Contains("above 0 when DistillationAlpha is 0", Assert.Single(error.Errors), StringComparison.Ordinal);
     }
 
     private static HostSettings Load(params (string Key, string Value)[] values) =>
