@@ -37,27 +37,6 @@ public sealed class TokenizerLoaderTests
     }
 
     [Fact]
-    public void Encode_OverBudget_TruncatesDocumentFirstAndKeepsQuery()
-    {
-        using var dir = new TempFolder();
-        VocabularyBuilder.WriteWordPiece(_corpus, dir.Path);
-        var encoder = TokenizerLoader.FromFolder(dir.Path);
-        var q = encoder.EncodeText("how to cook pasta");
-        var d = encoder.EncodeText(_corpus[4]);
-
-        var pair = encoder.Encode("how to cook pasta", _corpus[4], maxLength: q.Count + 3 + 2);
-        Assert.Equal(q.Count + 5, pair.Length);
-        Assert.Equal(q, pair.InputIds.Skip(1).Take(q.Count));
-        Assert.Equal(d.Take(2), pair.InputIds.Skip(q.Count + 2).Take(2));
-
-        // The query gives way only when it alone does not fit, and then the document is empty.
-        var tight = encoder.Encode("how to cook pasta", _corpus[4], maxLength: 5);
-        Assert.Equal(5, tight.Length);
-        Assert.Equal(q.Take(2), tight.InputIds.Skip(1).Take(2));
-        Assert.Equal(new[] { 0, 0, 0, 0, 1 }, tight.TokenTypeIds!);
-    }
-
-    [Fact]
     public void FromFolder_ByteLevelBpe_RoundTripsTextAndEndsWithEndToken()
     {
         using var dir = new TempFolder();
@@ -114,7 +93,15 @@ public sealed class TokenizerLoaderTests
         Assert.Equal(expected.Skip(prompt), example.Labels!.Skip(prompt));
 
         var cut = encoder.EncodePromptCompletion("cheap flights", "Book cheap flights", maxLength: prompt + 2);
-        Assert.Equal([.. q, .. sep, .. c.Take(2)], cut.InputIds); // the completion (and its end token) gave way
+        Assert.Equal([.. q, .. sep, .. c.Take(2)], cut.InputIds); // the longer completion (and its end token) gave way
+
+        // A prompt that alone fills the budget still leaves a completion to learn (longest-first, not prompt-first).
+        var longQuery = string.Join(' ', Enumerable.Repeat("cheap flights", 30));
+        var crowded = encoder.EncodePromptCompletion(longQuery, "Book cheap flights", maxLength: 16);
+        Assert.Equal(16, crowded.Length);
+        int[] target = [.. c, 300];
+        var half = (16 - sep.Count) / 2; // the completion is the shorter side or gets half, the odd token going to the prompt
+        Assert.Equal(target.Take(half), crowded.Labels!.SkipWhile(l => l == PairEncoder.IgnoredLabel));
     }
 
     [Fact]
