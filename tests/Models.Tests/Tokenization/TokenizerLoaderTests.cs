@@ -16,6 +16,9 @@ public sealed class TokenizerLoaderTests
         "Pasta recipes: cook spaghetti in salted boiling water for 9 minutes.",
     ];
 
+    /// <summary>Web text a lossless tokenizer must give back as written: ASCII and Unicode symbols, CJK, a zero-width space, tabs, newlines and runs of spaces.</summary>
+    private const string SymbolsAndWhitespace = "c++ $5.99 a+b=c 5×5 € £ © 25°C → ™ ½ 北京 zero\u200Bwidth\n\ttabbed  two  spaces\r\nend";
+
     [Fact]
     public void FromFolder_WordPieceVocabulary_BertLayoutWithTokenTypes()
     {
@@ -46,6 +49,7 @@ public sealed class TokenizerLoaderTests
         Assert.IsType<BpeTokenizer>(encoder.Tokenizer);
         var text = "Cheap hotels in Paris — ünïcode too";
         Assert.Equal(text, encoder.Tokenizer.Decode(encoder.EncodeText(text)));
+        Assert.Equal(SymbolsAndWhitespace, encoder.Tokenizer.Decode(encoder.EncodeText(SymbolsAndWhitespace)));
         Assert.True(encoder.EncodeText("cheap flights").Count < "cheap flights".Length, "learned merges should shorten the encoding");
         var pair = encoder.Encode("cheap flights", "Paris travel guide", maxLength: 64);
         Assert.Equal(300, pair.InputIds[^1]); // <|endoftext|> was added after the 300 learned tokens
@@ -122,6 +126,21 @@ public sealed class TokenizerLoaderTests
         Assert.Contains(cheap, pair.InputIds);
         Assert.Contains(flights, pair.InputIds);
         Assert.Equal(3 + pieces.Length, encoder.VocabularySize);
+    }
+
+    [Fact]
+    public void FromFolder_LlamaStyleSentencePiece_SymbolsAndWhitespaceRoundTrip()
+    {
+        using var dir = new TempFolder();
+        string[] pieces = ["▁", "c", "h", "e", "a", "p", "ch", "ea", "eap", "▁ch", "▁cheap"];
+        SentencePieceModelFile.Write(dir.File("tokenizer.model"), pieces, byteFallback: true);
+        int Piece(string piece) => 3 + 256 + Array.IndexOf(pieces, piece);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        // Characters without a piece are spelt in UTF-8 bytes (<0xE2> <0x82> <0xAC> for €), never lost to <unk>.
+        Assert.Equal(new[] { Piece("▁cheap"), Piece("▁"), 3 + 0xE2, 3 + 0x82, 3 + 0xAC }, encoder.EncodeText("cheap €"));
+        Assert.DoesNotContain(0, encoder.EncodeText(SymbolsAndWhitespace));
+        Assert.Equal(SymbolsAndWhitespace, encoder.Tokenizer.Decode(encoder.EncodeText(SymbolsAndWhitespace)));
     }
 
     [Fact]
