@@ -12,7 +12,7 @@ internal static class AccentStripping
 {
     private const int HangulFirst = 0xAC00, HangulLast = 0xD7A3;
 
-    private static readonly Dictionary<int, int[]> _decomposed = ParseTable();
+    private static readonly Dictionary<int, Rune[]> _decomposed = ParseTable();
 
     /// <summary>The text decomposed with its nonspacing marks removed.</summary>
     public static string Strip(string text)
@@ -24,9 +24,9 @@ internal static class AccentStripping
                 AppendHangul(stripped, rune.Value);
             else if (_decomposed.TryGetValue(rune.Value, out var parts))
                 foreach (var part in parts)
-                    stripped.Append(char.ConvertFromUtf32(part));
+                    stripped.AppendRune(part);
             else if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
-                stripped.Append(rune.ToString());
+                stripped.AppendRune(rune);
         }
         return stripped.ToString();
     }
@@ -41,13 +41,13 @@ internal static class AccentStripping
             output.Append((char)(0x11A7 + index % 28));
     }
 
-    private static Dictionary<int, int[]> ParseTable()
+    private static Dictionary<int, Rune[]> ParseTable()
     {
-        var table = new Dictionary<int, int[]>();
+        var table = new Dictionary<int, Rune[]>();
         foreach (var entry in Table.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
             var (from, to) = (entry[..entry.IndexOf(':', StringComparison.Ordinal)], entry[(entry.IndexOf(':', StringComparison.Ordinal) + 1)..]);
-            table[Hex(from)] = to.Length == 0 ? [] : [.. to.Split(',').Select(Hex)];
+            table[Hex(from)] = to.Length == 0 ? [] : [.. to.Split(',').Select(digits => new Rune(Hex(digits)))];
         }
         return table;
     }

@@ -23,9 +23,9 @@ internal sealed class BertBasicNormalizer(bool lowerCase, bool stripAccents, boo
             if (rune.Value is '\t' or '\n' or '\r' || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator)
                 text.Append(' ');
             else if (spaceCjk && IsCjkIdeograph(rune.Value))
-                text.Append(' ').Append(rune.ToString()).Append(' ');
+                text.Append(' ').AppendRune(rune).Append(' ');
             else
-                text.Append(lowerCase ? Rune.ToLowerInvariant(rune).ToString() : rune.ToString());
+                text.AppendRune(lowerCase ? Rune.ToLowerInvariant(rune) : rune);
         }
         return stripAccents ? AccentStripping.Strip(text.ToString()) : text.ToString();
     }
