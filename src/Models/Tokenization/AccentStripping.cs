@@ -46,7 +46,7 @@ internal static class AccentStripping
         var table = new Dictionary<int, Rune[]>();
         foreach (var entry in Table.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
-            var (from, to) = (entry[..entry.IndexOf(':', StringComparison.Ordinal)], entry[(entry.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+            var (from, to) = (entry.Split(':')[0], entry.Split(':')[1]);
             table[Hex(from)] = to.Length == 0 ? [] : [.. to.Split(',').Select(digits => new Rune(Hex(digits)))];
         }
         return table;
