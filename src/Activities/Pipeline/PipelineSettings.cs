@@ -12,7 +12,7 @@ public sealed record PipelineSettings
     /// <summary>Seeds model initialisation, batch order and dropout: a run is reproducible from its settings.</summary>
     public int Seed { get; init; } = 7;
 
-    /// <summary>Tokens per query–document pair for teacher and student (the document is truncated first).</summary>
+    /// <summary>Tokens per query–document pair for teacher and student (over it, the longer of query and document is cut).</summary>
     public int MaxSequenceLength { get; init; } = 96;
 
     public TeacherSettings Teacher { get; init; } = new();

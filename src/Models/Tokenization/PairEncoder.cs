@@ -8,7 +8,7 @@ namespace RankDistill.Models.Tokenization;
 /// <item>cross-encoder (BERT): <c>[CLS] query [SEP] document [SEP]</c>, token types 0 then 1;</item>
 /// <item>decoder: <c>[bos] query separator document &lt;/s&gt;</c>, the end token last so the score head reads it.</item>
 /// </list>
-/// Over budget, the document is cut first (from its end); the query only when it alone does not fit.
+/// Over budget, tokens come off the end of the longer of query and document (<see cref="LongestFirstTruncation"/>).
 /// </summary>
 public sealed class PairEncoder
 {
@@ -46,13 +46,13 @@ public sealed class PairEncoder
         var (q, d) = (_encode(query), _encode(document));
         if (Layout.IsCrossEncoder)
         {
-            var (qn, dn) = Budget(q.Count, d.Count, maxLength - 3);
+            var (qn, dn) = LongestFirstTruncation.Keep(q.Count, d.Count, maxLength - 3);
             int[] ids = [Layout.ClassificationId, .. q.Take(qn), Layout.SeparatorId, .. d.Take(dn), Layout.SeparatorId];
             var types = ids.Select((_, i) => i < qn + 2 ? 0 : 1).ToArray();
             return new EncodedSequence(ids, types);
         }
         var prefix = Layout.BeginId is { } bos ? new[] { bos } : [];
-        var (qk, dk) = Budget(q.Count, d.Count, maxLength - prefix.Length - _separator.Length - 1);
+        var (qk, dk) = LongestFirstTruncation.Keep(q.Count, d.Count, maxLength - prefix.Length - _separator.Length - 1);
         return new EncodedSequence([.. prefix, .. q.Take(qk), .. _separator, .. d.Take(dk), Layout.EndId]);
     }
 
@@ -60,8 +60,9 @@ public sealed class PairEncoder
     /// A continued-pre-training example: the query is the prompt, <paramref name="completion"/> (title and
     /// summary) the target, then the end token. Labels are -100 on the prompt, so only the completion is
     /// learned. Labels line up with the input ids (Hugging Face's convention): the loss shifts them, so the
-    /// logits at position i − 1 predict <c>Labels[i]</c>. Over budget, the completion is cut first (the end
-    /// token goes first, as a cut text has no end).
+    /// logits at position i − 1 predict <c>Labels[i]</c>. Over budget, the longer of prompt and completion is cut from
+    /// its end (<see cref="LongestFirstTruncation"/>), so a long query still leaves a completion to learn; a cut
+    /// completion loses its end token first, as a cut text has no end.
     /// </summary>
     public EncodedSequence EncodePromptCompletion(string query, string completion, int maxLength)
     {
@@ -70,19 +71,10 @@ public sealed class PairEncoder
         var prefix = Layout.BeginId is { } bos ? new[] { bos } : [];
         var q = _encode(query);
         int[] target = [.. _encode(completion), Layout.EndId];
-        var (qk, tk) = Budget(q.Count, target.Length, maxLength - prefix.Length - _separator.Length);
+        var (qk, tk) = LongestFirstTruncation.Keep(q.Count, target.Length, maxLength - prefix.Length - _separator.Length);
         int[] prompt = [.. prefix, .. q.Take(qk), .. _separator];
         int[] ids = [.. prompt, .. target.Take(tk)];
         var labels = ids.Select((id, i) => i < prompt.Length ? IgnoredLabel : id).ToArray();
         return new EncodedSequence(ids, Labels: labels);
-    }
-
-    /// <summary>How many query and document tokens fit in <paramref name="budget"/>: the document gives way first.</summary>
-    private static (int Query, int Document) Budget(int query, int document, int budget)
-    {
-        if (budget < 0)
-            throw new ArgumentOutOfRangeException(nameof(budget), "maxLength is too small for the special tokens alone");
-        var keepDocument = Math.Min(document, Math.Max(0, budget - query));
-        return (Math.Min(query, budget - keepDocument), keepDocument);
     }
 }

@@ -38,7 +38,17 @@ public static class TokenizerLoader
 
     private static PairEncoder Bert(string vocab, TokenizerConfig config)
     {
-        var tokenizer = BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = config.Flag("do_lower_case") ?? true });
+        // Hugging Face's defaults: lower-case, strip accents when lower-casing, space out CJK ideographs.
+        var lowerCase = config.Flag("do_lower_case") ?? true;
+        var normalizer = new BertBasicNormalizer(lowerCase, config.Flag("strip_accents") ?? lowerCase, config.Flag("tokenize_chinese_chars") ?? true);
+        // Microsoft.ML's WordPiece is HF's greedy longest-match-first with "##" continuations and [UNK] for a whole word
+        // it cannot spell; it counts a word's 100-character limit in UTF-16 units where HF counts code points.
+        var tokenizer = BertTokenizer.Create(vocab, new BertOptions
+        {
+            LowerCaseBeforeTokenization = lowerCase,
+            Normalizer = normalizer,
+            PreTokenizer = BertBasicPreTokenizer.Instance,
+        });
         var layout = new PairLayout(true, tokenizer.PaddingTokenId, tokenizer.ClassificationTokenId, tokenizer.SeparatorTokenId, MaskId: tokenizer.MaskingTokenId);
         var size = File.ReadLines(vocab).Count();
         return new PairEncoder(tokenizer, text => tokenizer.EncodeToIds(text, addSpecialTokens: false), layout, size, "");

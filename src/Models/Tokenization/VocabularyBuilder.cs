@@ -20,15 +20,17 @@ public static class VocabularyBuilder
     /// <summary>
     /// Writes <c>vocab.txt</c> for BERT WordPiece: the special tokens, every character seen (alone and as a
     /// <c>##</c> continuation, so any word of the corpus spells out without [UNK]), then the most frequent
-    /// lower-cased words up to <paramref name="maxWords"/>.
+    /// words up to <paramref name="maxWords"/>, words being what the loaded tokenizer's basic split makes of the text.
     /// </summary>
     public static void WriteWordPiece(IEnumerable<string> corpus, string folder, int maxWords = 4000)
     {
         var words = new Dictionary<string, int>(StringComparer.Ordinal);
         var chars = new SortedSet<string>(StringComparer.Ordinal);
+        var normalizer = new BertBasicNormalizer(lowerCase: true, stripAccents: true, spaceCjk: true);
         foreach (var text in corpus)
         {
-            foreach (var word in BasicWords(text.ToLowerInvariant()))
+            var normalized = normalizer.Normalize(text);
+            foreach (var word in BertBasicPreTokenizer.Instance.PreTokenize(normalized).Select(w => normalized.Substring(w.Offset, w.Length)))
             {
                 words[word] = words.GetValueOrDefault(word) + 1;
                 foreach (var rune in word.EnumerateRunes())
@@ -96,29 +98,6 @@ public static class VocabularyBuilder
             ["do_lower_case"] = normalizeWords,
             ["add_prefix_space"] = normalizeWords,
         });
-    }
-
-    /// <summary>BERT's basic split: whitespace, and each punctuation or symbol character on its own.</summary>
-    private static IEnumerable<string> BasicWords(string text)
-    {
-        var word = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (char.IsWhiteSpace(c) || char.IsPunctuation(c) || char.IsSymbol(c))
-            {
-                if (word.Length > 0)
-                    yield return word.ToString();
-                word.Clear();
-                if (!char.IsWhiteSpace(c))
-                    yield return c.ToString();
-            }
-            else
-            {
-                word.Append(c);
-            }
-        }
-        if (word.Length > 0)
-            yield return word.ToString();
     }
 
     /// <summary>The most frequent adjacent pair, ties broken by order so the result is deterministic.</summary>

@@ -3,7 +3,9 @@ namespace RankDistill.Models.Tests.Tokenization;
 /// <summary>
 /// Writes a minimal SentencePiece BPE <c>tokenizer.model</c> (the ModelProto protobuf LLaMA ships) by hand:
 /// pieces with scores, a trainer spec saying BPE with unk/bos/eos ids 0/1/2, and an identity normalizer
-/// that adds the ▁ dummy prefix and escapes spaces.
+/// that adds the ▁ dummy prefix and escapes spaces. With <c>byteFallback</c> it is shaped as LLaMA's: the 256
+/// byte pieces &lt;0x00&gt;…&lt;0xFF&gt; follow the special tokens (ids 3–258), characters without a piece are
+/// spelt in UTF-8 bytes, and runs of whitespace are kept as written.
 /// </summary>
 internal static class SentencePieceModelFile
 {
@@ -11,12 +13,14 @@ internal static class SentencePieceModelFile
     private const int Normal = 1;
     private const int Unknown = 2;
     private const int Control = 3;
+    private const int Byte = 6;
 
-    public static void Write(string path, IReadOnlyList<string> normalPieces)
+    public static void Write(string path, IReadOnlyList<string> normalPieces, bool byteFallback = false)
     {
         var model = new List<byte>();
         (string Piece, int Type)[] specials = [("<unk>", Unknown), ("<s>", Control), ("</s>", Control)];
-        var pieces = specials.Concat(normalPieces.Select(p => (p, Normal))).ToList();
+        var bytes = byteFallback ? Enumerable.Range(0, 256).Select(b => ($"<0x{b:X2}>", Byte)) : [];
+        var pieces = specials.Concat(bytes).Concat(normalPieces.Select(p => (p, Normal))).ToList();
         for (var i = 0; i < pieces.Count; i++)
         {
             var piece = new List<byte>();
@@ -31,11 +35,13 @@ internal static class SentencePieceModelFile
         Varint(trainer, 40, 0);  // unk_id
         Varint(trainer, 41, 1);  // bos_id
         Varint(trainer, 42, 2);  // eos_id
+        if (byteFallback)
+            Varint(trainer, 35, 1); // byte_fallback
         Message(model, 2, trainer);
         var normalizer = new List<byte>();
         String(normalizer, 1, "identity");
         Varint(normalizer, 3, 1); // add_dummy_prefix
-        Varint(normalizer, 4, 1); // remove_extra_whitespaces
+        Varint(normalizer, 4, byteFallback ? 0 : 1); // remove_extra_whitespaces
         Varint(normalizer, 5, 1); // escape_whitespaces
         Message(model, 3, normalizer);
         File.WriteAllBytes(path, [.. model]);

@@ -16,6 +16,9 @@ public sealed class TokenizerLoaderTests
         "Pasta recipes: cook spaghetti in salted boiling water for 9 minutes.",
     ];
 
+    /// <summary>Web text a lossless tokenizer must give back as written: ASCII and Unicode symbols, CJK, a zero-width space, tabs, newlines and runs of spaces.</summary>
+    private const string SymbolsAndWhitespace = "c++ $5.99 a+b=c 5×5 € £ © 25°C → ™ ½ 北京 zero\u200Bwidth\n\ttabbed  two  spaces\r\nend";
+
     [Fact]
     public void FromFolder_WordPieceVocabulary_BertLayoutWithTokenTypes()
     {
@@ -37,27 +40,6 @@ public sealed class TokenizerLoaderTests
     }
 
     [Fact]
-    public void Encode_OverBudget_TruncatesDocumentFirstAndKeepsQuery()
-    {
-        using var dir = new TempFolder();
-        VocabularyBuilder.WriteWordPiece(_corpus, dir.Path);
-        var encoder = TokenizerLoader.FromFolder(dir.Path);
-        var q = encoder.EncodeText("how to cook pasta");
-        var d = encoder.EncodeText(_corpus[4]);
-
-        var pair = encoder.Encode("how to cook pasta", _corpus[4], maxLength: q.Count + 3 + 2);
-        Assert.Equal(q.Count + 5, pair.Length);
-        Assert.Equal(q, pair.InputIds.Skip(1).Take(q.Count));
-        Assert.Equal(d.Take(2), pair.InputIds.Skip(q.Count + 2).Take(2));
-
-        // The query gives way only when it alone does not fit, and then the document is empty.
-        var tight = encoder.Encode("how to cook pasta", _corpus[4], maxLength: 5);
-        Assert.Equal(5, tight.Length);
-        Assert.Equal(q.Take(2), tight.InputIds.Skip(1).Take(2));
-        Assert.Equal(new[] { 0, 0, 0, 0, 1 }, tight.TokenTypeIds!);
-    }
-
-    [Fact]
     public void FromFolder_ByteLevelBpe_RoundTripsTextAndEndsWithEndToken()
     {
         using var dir = new TempFolder();
@@ -67,6 +49,7 @@ public sealed class TokenizerLoaderTests
         Assert.IsType<BpeTokenizer>(encoder.Tokenizer);
         var text = "Cheap hotels in Paris — ünïcode too";
         Assert.Equal(text, encoder.Tokenizer.Decode(encoder.EncodeText(text)));
+        Assert.Equal(SymbolsAndWhitespace, encoder.Tokenizer.Decode(encoder.EncodeText(SymbolsAndWhitespace)));
         Assert.True(encoder.EncodeText("cheap flights").Count < "cheap flights".Length, "learned merges should shorten the encoding");
         var pair = encoder.Encode("cheap flights", "Paris travel guide", maxLength: 64);
         Assert.Equal(300, pair.InputIds[^1]); // <|endoftext|> was added after the 300 learned tokens
@@ -114,7 +97,15 @@ public sealed class TokenizerLoaderTests
         Assert.Equal(expected.Skip(prompt), example.Labels!.Skip(prompt));
 
         var cut = encoder.EncodePromptCompletion("cheap flights", "Book cheap flights", maxLength: prompt + 2);
-        Assert.Equal([.. q, .. sep, .. c.Take(2)], cut.InputIds); // the completion (and its end token) gave way
+        Assert.Equal([.. q, .. sep, .. c.Take(2)], cut.InputIds); // the longer completion (and its end token) gave way
+
+        // A prompt that alone fills the budget still leaves a completion to learn (longest-first, not prompt-first).
+        var longQuery = string.Join(' ', Enumerable.Repeat("cheap flights", 30));
+        var crowded = encoder.EncodePromptCompletion(longQuery, "Book cheap flights", maxLength: 16);
+        Assert.Equal(16, crowded.Length);
+        int[] target = [.. c, 300];
+        var half = (16 - sep.Count) / 2; // the completion is the shorter side or gets half, the odd token going to the prompt
+        Assert.Equal(target.Take(half), crowded.Labels!.SkipWhile(l => l == PairEncoder.IgnoredLabel));
     }
 
     [Fact]
@@ -135,6 +126,21 @@ public sealed class TokenizerLoaderTests
         Assert.Contains(cheap, pair.InputIds);
         Assert.Contains(flights, pair.InputIds);
         Assert.Equal(3 + pieces.Length, encoder.VocabularySize);
+    }
+
+    [Fact]
+    public void FromFolder_LlamaStyleSentencePiece_SymbolsAndWhitespaceRoundTrip()
+    {
+        using var dir = new TempFolder();
+        string[] pieces = ["▁", "c", "h", "e", "a", "p", "ch", "ea", "eap", "▁ch", "▁cheap"];
+        SentencePieceModelFile.Write(dir.File("tokenizer.model"), pieces, byteFallback: true);
+        int Piece(string piece) => 3 + 256 + Array.IndexOf(pieces, piece);
+        var encoder = TokenizerLoader.FromFolder(dir.Path);
+
+        // Characters without a piece are spelt in UTF-8 bytes (<0xE2> <0x82> <0xAC> for €), never lost to <unk>.
+        Assert.Equal(new[] { Piece("▁cheap"), Piece("▁"), 3 + 0xE2, 3 + 0x82, 3 + 0xAC }, encoder.EncodeText("cheap €"));
+        Assert.DoesNotContain(0, encoder.EncodeText(SymbolsAndWhitespace));
+        Assert.Equal(SymbolsAndWhitespace, encoder.Tokenizer.Decode(encoder.EncodeText(SymbolsAndWhitespace)));
     }
 
     [Fact]
