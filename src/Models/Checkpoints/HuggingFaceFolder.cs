@@ -40,7 +40,7 @@ public static class HuggingFaceFolder
         {
             var map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"]?.AsObject()
                 ?? throw new InvalidDataException($"{index}: no weight_map");
-            return map.Select(kv => kv.Value!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal)
+            return map.Select(kv => ShardName(index, kv.Key, kv.Value)).Distinct().Order(StringComparer.Ordinal)
                 .Select(f => Path.Combine(folder, f)).ToList();
         }
         var single = Path.Combine(folder, SingleWeightsFile);
@@ -151,5 +151,18 @@ public static class HuggingFaceFolder
             size += bytes;
         }
         return shards;
+    }
+
+    /// <summary>
+    /// A shard's file name from the index, refused unless it is a plain name in the folder: HF writes
+    /// <c>model-00001-of-00002.safetensors</c>, and a downloaded index must not point a load at other files.
+    /// </summary>
+    private static string ShardName(string index, string tensor, JsonNode? value)
+    {
+        if (value is not JsonValue v || !v.TryGetValue<string>(out var name))
+            throw new InvalidDataException($"{index}: tensor '{tensor}' maps to {value?.ToJsonString() ?? "null"}, not a file name");
+        if (name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\', '\0']) >= 0 || Path.IsPathRooted(name))
+            throw new InvalidDataException($"{index}: tensor '{tensor}' maps to '{name}', which is not a file name inside the folder");
+        return name;
     }
 }
