@@ -78,10 +78,39 @@ public static class HuggingFaceFolder
             }
         }
         var missing = map.Bindings.Where(b => !seen.Contains(b.CheckpointName)).ToList();
-        var fatal = missing.Where(b => !b.Optional && !(b.Head && allowNewHead)).Select(b => b.CheckpointName).ToList();
-        if (fatal.Count > 0)
-            throw new CheckpointMismatchException($"{folder}: {fatal.Count} tensor(s) the model needs are missing: {string.Join(", ", fatal)}");
+        ThrowIfRequiredMissing(folder, missing, allowNewHead);
         return new WeightLoadReport(loaded, missing.Select(b => b.CheckpointName).ToList(), unexpected);
+    }
+
+    /// <summary>
+    /// Refuses a folder whose headers do not hold the parameters its config implies, before the model is built: a
+    /// config claiming a far larger model than its weights would otherwise be allocated in full first. Counts the
+    /// tensors the map binds (a head or optional tensor only when the folder has it); throws
+    /// <see cref="CheckpointMismatchException"/> with both counts, or naming required tensors that are missing.
+    /// </summary>
+    internal static void CheckParameterCount(WeightMap map, string folder, bool allowNewHead)
+    {
+        var held = new Dictionary<string, SafeTensorEntry>(StringComparer.Ordinal);
+        foreach (var file in WeightFiles(folder))
+        {
+            using var reader = SafeTensorsReader.Open(file);
+            foreach (var entry in reader.Entries)
+            {
+                // A tensor in two shards is refused by LoadWeights, naming it; here the first copy counts.
+                if (map.TryResolve(entry.Name, out var binding))
+                    held.TryAdd(binding.CheckpointName, entry);
+            }
+        }
+        ThrowIfRequiredMissing(folder, map.Bindings.Where(b => !held.ContainsKey(b.CheckpointName)), allowNewHead);
+        var present = map.Bindings.Where(b => held.ContainsKey(b.CheckpointName)).ToList();
+        var implied = present.Sum(b => b.ElementCount);
+        var inHeaders = present.Sum(b => held[b.CheckpointName].ElementCount);
+        if (implied == inHeaders)
+            return;
+        var first = present.First(b => !held[b.CheckpointName].Shape.SequenceEqual(b.Shape));
+        throw new CheckpointMismatchException(
+            $"{folder}: {ConfigFile} implies {implied} parameters but the safetensors headers hold {inHeaders}; first difference: " +
+            $"'{first.CheckpointName}' is [{string.Join(", ", held[first.CheckpointName].Shape)}] in the headers, [{string.Join(", ", first.Shape)}] by {ConfigFile}");
     }
 
     /// <summary>Writes the model's weights under their Hugging Face names, one file or shards plus an index.</summary>
@@ -114,6 +143,13 @@ public static class HuggingFaceFolder
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = total }, ["weight_map"] = weightMap };
         File.WriteAllText(Path.Combine(folder, IndexFile), index.ToJsonString(_json));
         File.Delete(Path.Combine(folder, SingleWeightsFile));
+    }
+
+    private static void ThrowIfRequiredMissing(string folder, IEnumerable<WeightBinding> missing, bool allowNewHead)
+    {
+        var fatal = missing.Where(b => !b.Optional && !(b.Head && allowNewHead)).Select(b => b.CheckpointName).ToList();
+        if (fatal.Count > 0)
+            throw new CheckpointMismatchException($"{folder}: {fatal.Count} tensor(s) the model needs are missing: {string.Join(", ", fatal)}");
     }
 
     private static void CopyInto(Dictionary<string, Tensor> state, WeightBinding binding, SafeTensorsReader reader, SafeTensorEntry entry)

@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
+using RankDistill.Models.Bert;
 using RankDistill.Models.Checkpoints;
+using RankDistill.Models.Llm;
+using RankDistill.Models.Tests.Bert;
+using RankDistill.Models.Tests.Llm;
 using static TorchSharp.torch;
 
 namespace RankDistill.Models.Tests.Checkpoints;
@@ -46,6 +50,57 @@ public sealed class HostileFolderTests
         WriteIndex(dir.Path, new JsonObject { ["a"] = "model-00001-of-00002.safetensors", ["b"] = "model-00002-of-00002.safetensors" });
         Assert.Equal([dir.File("model-00001-of-00002.safetensors"), dir.File("model-00002-of-00002.safetensors")], HuggingFaceFolder.WeightFiles(dir.Path));
     }
+
+    [Fact]
+    public void LoadRanker_BertConfigWiderThanItsWeights_RefusedWithBothParameterCounts()
+    {
+        using var dir = new TempFolder();
+        using var saved = new BertRanker(TinyBert.Config());
+        BertCheckpoint.Save(saved, dir.Path);
+        var wider = TinyBert.Config() with { HiddenSize = 64 };
+        HuggingFaceFolder.WriteConfig(dir.Path, wider);
+        using var implied = new BertRanker(wider);
+
+        var error = Assert.Throws<CheckpointMismatchException>(() => BertCheckpoint.LoadRanker(dir.Path));
+        Assert.Contains($"implies {ParameterCount(implied)} ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"hold {ParameterCount(saved)}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadLanguageModel_DecoderConfigWiderThanItsWeights_RefusedWithBothParameterCounts()
+    {
+        using var dir = new TempFolder();
+        using var saved = new DecoderLanguageModel(TinyDecoder.Config());
+        DecoderCheckpoint.Save(saved, dir.Path);
+        var wider = TinyDecoder.Config() with { IntermediateSize = 96 };
+        HuggingFaceFolder.WriteConfig(dir.Path, wider);
+        using var implied = new DecoderLanguageModel(wider);
+
+        var error = Assert.Throws<CheckpointMismatchException>(() => DecoderCheckpoint.LoadLanguageModel(dir.Path));
+        Assert.Contains($"implies {ParameterCount(implied)} ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"hold {ParameterCount(saved)}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadRanker_ConfigAtTheSizeLimitsOverTinyWeights_RefusedBeforeAllocating()
+    {
+        using var dir = new TempFolder();
+        using (var saved = new BertRanker(TinyBert.Config()))
+            BertCheckpoint.Save(saved, dir.Path);
+        // Built, this would be terabytes: the count check must refuse it from the headers alone. (More layers than the
+        // headers hold are refused sooner, as missing tensors.)
+        HuggingFaceFolder.WriteConfig(dir.Path, TinyBert.Config() with
+        {
+            VocabSize = 1 << 21, HiddenSize = 1 << 16, IntermediateSize = 1 << 18, NumAttentionHeads = 1024,
+            MaxPositionEmbeddings = 1 << 24, TypeVocabSize = 1024,
+        });
+
+        var error = Assert.Throws<CheckpointMismatchException>(() => BertCheckpoint.LoadRanker(dir.Path));
+        Assert.Contains("bert.embeddings.word_embeddings.weight", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[2097152, 65536]", error.Message, StringComparison.Ordinal);
+    }
+
+    private static long ParameterCount(nn.Module model) => model.parameters().Sum(p => p.numel());
 
     private static void WriteIndex(string folder, JsonObject weightMap) =>
         File.WriteAllText(Path.Combine(folder, HuggingFaceFolder.IndexFile), new JsonObject { ["weight_map"] = weightMap }.ToJsonString());
