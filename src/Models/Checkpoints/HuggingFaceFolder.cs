@@ -15,7 +15,8 @@ public static class HuggingFaceFolder
     public const string SingleWeightsFile = "model.safetensors";
     public const string IndexFile = "model.safetensors.index.json";
 
-    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true };
+    // A repeated key would otherwise resolve silently to its last value; HF's own files never repeat one.
+    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true, AllowDuplicateProperties = false };
 
     public static T ReadConfig<T>(string folder)
     {
@@ -23,7 +24,14 @@ public static class HuggingFaceFolder
         if (!File.Exists(path))
             throw new FileNotFoundException($"{folder}: no {ConfigFile}; not a Hugging Face checkpoint folder", path);
         using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize<T>(stream, _json) ?? throw new InvalidDataException($"{path}: empty config");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(stream, _json) ?? throw new InvalidDataException($"{path}: empty config");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     public static void WriteConfig<T>(string folder, T config)
@@ -38,8 +46,17 @@ public static class HuggingFaceFolder
         var index = Path.Combine(folder, IndexFile);
         if (File.Exists(index))
         {
-            var map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"]?.AsObject()
-                ?? throw new InvalidDataException($"{index}: no weight_map");
+            JsonNode? root;
+            try
+            {
+                root = JsonNode.Parse(File.ReadAllText(index), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{index}: not valid JSON ({e.Message})", e);
+            }
+            var map = (root as JsonObject)?["weight_map"] as JsonObject
+                ?? throw new InvalidDataException($"{index}: no weight_map object");
             return map.Select(kv => ShardName(index, kv.Key, kv.Value)).Distinct().Order(StringComparer.Ordinal)
                 .Select(f => Path.Combine(folder, f)).ToList();
         }

@@ -43,6 +43,32 @@ public sealed class HostileFolderTests
         Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("[1, 2]", "no weight_map")]
+    [InlineData("""{"weight_map": ["model.safetensors"]}""", "no weight_map")]
+    [InlineData("""{"weight_map": {"a": "model.safetensors", "a": "../x.safetensors"}}""", "not valid JSON")]
+    public void WeightFiles_MalformedIndex_RefusedNamingIt(string index, string expected)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File(HuggingFaceFolder.IndexFile), index);
+        var error = Assert.Throws<InvalidDataException>(() => HuggingFaceFolder.WeightFiles(dir.Path));
+        Assert.Contains(dir.File(HuggingFaceFolder.IndexFile), error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"hidden_size": 10000000000}""")]
+    [InlineData("""{"hidden_size": 32, "hidden_size": 1000000000}""")]
+    public void ReadConfig_SizeBeyondInt32OrRepeated_RefusedNamingFileAndKey(string config)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File(HuggingFaceFolder.ConfigFile), config);
+        var error = Assert.Throws<InvalidDataException>(() => HuggingFaceFolder.ReadConfig<BertConfig>(dir.Path));
+        Assert.Contains(dir.File(HuggingFaceFolder.ConfigFile), error.Message, StringComparison.Ordinal);
+        Assert.Contains("hidden_size", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void WeightFiles_HuggingFaceShardNames_Accepted()
     {
