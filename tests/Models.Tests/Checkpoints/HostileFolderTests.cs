@@ -117,8 +117,12 @@ public sealed class HostileFolderTests
         // headers hold are refused sooner, as missing tensors.)
         HuggingFaceFolder.WriteConfig(dir.Path, TinyBert.Config() with
         {
-            VocabSize = 1 << 21, HiddenSize = 1 << 16, IntermediateSize = 1 << 18, NumAttentionHeads = 1024,
-            MaxPositionEmbeddings = 1 << 24, TypeVocabSize = 1024,
+            VocabSize = 1 << 21,
+            HiddenSize = 1 << 16,
+            IntermediateSize = 1 << 18,
+            NumAttentionHeads = 1024,
+            MaxPositionEmbeddings = 1 << 24,
+            TypeVocabSize = 1024,
         });
 
         var error = Assert.Throws<CheckpointMismatchException>(() => BertCheckpoint.LoadRanker(dir.Path));
