@@ -17,11 +17,14 @@ public static class BertCheckpoint
     public static (BertRanker Model, WeightLoadReport Report) LoadRanker(string folder, Device? device = null)
     {
         var config = HuggingFaceFolder.ReadConfig<BertConfig>(folder);
+        config.Validate();
         var usePooler = HasPooler(folder);
+        var map = BertWeightNames.Ranker(config, usePooler);
+        HuggingFaceFolder.CheckParameterCount(map, folder, allowNewHead: true);
         var model = TorchGenerators.Holding(() => new BertRanker(config, usePooler));
         if (device is not null)
             model.to(device);
-        var report = HuggingFaceFolder.LoadWeights(model, BertWeightNames.Ranker(config, usePooler), folder, allowNewHead: true);
+        var report = HuggingFaceFolder.LoadWeights(model, map, folder, allowNewHead: true);
         return (model, report);
     }
 
@@ -45,10 +48,13 @@ public static class BertCheckpoint
     public static (BertMaskedLm Model, WeightLoadReport Report) LoadMaskedLm(string folder, Device? device = null)
     {
         var config = HuggingFaceFolder.ReadConfig<BertConfig>(folder);
+        config.Validate();
+        var map = BertWeightNames.MaskedLm(config);
+        HuggingFaceFolder.CheckParameterCount(map, folder, allowNewHead: true);
         var model = TorchGenerators.Holding(() => new BertMaskedLm(config));
         if (device is not null)
             model.to(device);
-        var report = HuggingFaceFolder.LoadWeights(model, BertWeightNames.MaskedLm(config), folder, allowNewHead: true);
+        var report = HuggingFaceFolder.LoadWeights(model, map, folder, allowNewHead: true);
         return (model, report);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RankDistill.Models.Checkpoints;
 
 namespace RankDistill.Models.Bert;
 
@@ -54,9 +55,14 @@ public sealed record BertConfig
             throw new NotSupportedException($"config.json: hidden_act '{HiddenAct}' is not supported (gelu, gelu_new)");
         if (Extra?.TryGetValue("position_embedding_type", out var positions) == true && positions.ValueKind == JsonValueKind.String && positions.GetString() != "absolute")
             throw new NotSupportedException($"config.json: position_embedding_type '{positions.GetString()}' is not supported (absolute)");
-        if (NumAttentionHeads <= 0 || HiddenSize % NumAttentionHeads != 0)
+        ConfigLimits.Check("vocab_size", VocabSize);
+        ConfigLimits.Check("hidden_size", HiddenSize);
+        ConfigLimits.Check("intermediate_size", IntermediateSize);
+        ConfigLimits.Check("num_hidden_layers", NumHiddenLayers);
+        ConfigLimits.Check("num_attention_heads", NumAttentionHeads);
+        ConfigLimits.Check("max_position_embeddings", MaxPositionEmbeddings);
+        ConfigLimits.Check("type_vocab_size", TypeVocabSize);
+        if (HiddenSize % NumAttentionHeads != 0)
             throw new ArgumentException($"config.json: hidden_size {HiddenSize} must be a multiple of num_attention_heads {NumAttentionHeads}");
-        if (VocabSize <= 0 || NumHiddenLayers <= 0 || IntermediateSize <= 0 || MaxPositionEmbeddings <= 0 || TypeVocabSize <= 0)
-            throw new ArgumentException("config.json: vocab_size, num_hidden_layers, intermediate_size, max_position_embeddings and type_vocab_size must be positive");
     }
 }

@@ -24,11 +24,11 @@ internal static class BertWeightNames
         if (usePooler)
         {
             // Pretrained BERT ships a pooler, so loading bert-base-uncased fills it; it counts as body.
-            bindings.Add(new("bert.pooler.dense.weight", "pooler.weight"));
-            bindings.Add(new("bert.pooler.dense.bias", "pooler.bias"));
+            bindings.Add(new("bert.pooler.dense.weight", "pooler.weight", [c.HiddenSize, c.HiddenSize]));
+            bindings.Add(new("bert.pooler.dense.bias", "pooler.bias", [c.HiddenSize]));
         }
-        bindings.Add(new("classifier.weight", "classifier.weight", Head: true));
-        bindings.Add(new("classifier.bias", "classifier.bias", Head: true));
+        bindings.Add(new("classifier.weight", "classifier.weight", [1, c.HiddenSize], Head: true));
+        bindings.Add(new("classifier.bias", "classifier.bias", [1], Head: true));
         // position_ids is a buffer older transformers versions saved; the pre-training heads (cls.*) are for MLM/NSP.
         return new WeightMap(bindings, "bert.", [PositionIds, .. _maskedLmHead, .. _nextSentenceHead], Legacy);
     }
@@ -40,11 +40,11 @@ internal static class BertWeightNames
     public static WeightMap MaskedLm(BertConfig c)
     {
         var bindings = Body(c);
-        bindings.Add(new("cls.predictions.transform.dense.weight", "transform.weight", Head: true));
-        bindings.Add(new("cls.predictions.transform.dense.bias", "transform.bias", Head: true));
-        bindings.Add(new("cls.predictions.transform.LayerNorm.weight", "transform_norm.weight", Head: true));
-        bindings.Add(new("cls.predictions.transform.LayerNorm.bias", "transform_norm.bias", Head: true));
-        bindings.Add(new("cls.predictions.bias", "decoder_bias", Head: true));
+        bindings.Add(new("cls.predictions.transform.dense.weight", "transform.weight", [c.HiddenSize, c.HiddenSize], Head: true));
+        bindings.Add(new("cls.predictions.transform.dense.bias", "transform.bias", [c.HiddenSize], Head: true));
+        bindings.Add(new("cls.predictions.transform.LayerNorm.weight", "transform_norm.weight", [c.HiddenSize], Head: true));
+        bindings.Add(new("cls.predictions.transform.LayerNorm.bias", "transform_norm.bias", [c.HiddenSize], Head: true));
+        bindings.Add(new("cls.predictions.bias", "decoder_bias", [c.VocabSize], Head: true));
         // Tied copies of the embedding table and the bias; what other BERT tasks add (pooler, next-sentence and ranking heads).
         string[] ignored = [PositionIds, "cls.predictions.decoder.weight", "cls.predictions.decoder.bias",
             "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias", .. _nextSentenceHead];
@@ -56,26 +56,28 @@ internal static class BertWeightNames
     {
         var bindings = new List<WeightBinding>
         {
-            new("bert.embeddings.word_embeddings.weight", "embeddings.word.weight"),
-            new("bert.embeddings.position_embeddings.weight", "embeddings.position.weight"),
-            new("bert.embeddings.token_type_embeddings.weight", "embeddings.token_type.weight"),
-            new("bert.embeddings.LayerNorm.weight", "embeddings.norm.weight"),
-            new("bert.embeddings.LayerNorm.bias", "embeddings.norm.bias"),
+            new("bert.embeddings.word_embeddings.weight", "embeddings.word.weight", [c.VocabSize, c.HiddenSize]),
+            new("bert.embeddings.position_embeddings.weight", "embeddings.position.weight", [c.MaxPositionEmbeddings, c.HiddenSize]),
+            new("bert.embeddings.token_type_embeddings.weight", "embeddings.token_type.weight", [c.TypeVocabSize, c.HiddenSize]),
+            new("bert.embeddings.LayerNorm.weight", "embeddings.norm.weight", [c.HiddenSize]),
+            new("bert.embeddings.LayerNorm.bias", "embeddings.norm.bias", [c.HiddenSize]),
         };
-        long d = c.HiddenSize;
+        var (d, f) = ((long)c.HiddenSize, (long)c.IntermediateSize);
         for (var i = 0; i < c.NumHiddenLayers; i++)
         {
             var (hf, our) = ($"bert.encoder.layer.{i}.", $"encoder.layers.{i}.");
-            foreach (var kind in new[] { "weight", "bias" })
+            // A linear's weight is [out, in], its bias [out]; a layer norm's weight and bias are both [d].
+            foreach (var (kind, isWeight) in new[] { ("weight", true), ("bias", false) })
             {
-                bindings.Add(new($"{hf}attention.self.query.{kind}", $"{our}attn.qkv.{kind}", 0, d));
-                bindings.Add(new($"{hf}attention.self.key.{kind}", $"{our}attn.qkv.{kind}", d, d));
-                bindings.Add(new($"{hf}attention.self.value.{kind}", $"{our}attn.qkv.{kind}", 2 * d, d));
-                bindings.Add(new($"{hf}attention.output.dense.{kind}", $"{our}attn.proj.{kind}"));
-                bindings.Add(new($"{hf}attention.output.LayerNorm.{kind}", $"{our}attn_norm.{kind}"));
-                bindings.Add(new($"{hf}intermediate.dense.{kind}", $"{our}ffn_in.{kind}"));
-                bindings.Add(new($"{hf}output.dense.{kind}", $"{our}ffn_out.{kind}"));
-                bindings.Add(new($"{hf}output.LayerNorm.{kind}", $"{our}ffn_norm.{kind}"));
+                long[] Linear(long outFeatures, long inFeatures) => isWeight ? [outFeatures, inFeatures] : [outFeatures];
+                bindings.Add(new($"{hf}attention.self.query.{kind}", $"{our}attn.qkv.{kind}", Linear(d, d), 0, d));
+                bindings.Add(new($"{hf}attention.self.key.{kind}", $"{our}attn.qkv.{kind}", Linear(d, d), d, d));
+                bindings.Add(new($"{hf}attention.self.value.{kind}", $"{our}attn.qkv.{kind}", Linear(d, d), 2 * d, d));
+                bindings.Add(new($"{hf}attention.output.dense.{kind}", $"{our}attn.proj.{kind}", Linear(d, d)));
+                bindings.Add(new($"{hf}attention.output.LayerNorm.{kind}", $"{our}attn_norm.{kind}", [d]));
+                bindings.Add(new($"{hf}intermediate.dense.{kind}", $"{our}ffn_in.{kind}", Linear(f, d)));
+                bindings.Add(new($"{hf}output.dense.{kind}", $"{our}ffn_out.{kind}", Linear(d, f)));
+                bindings.Add(new($"{hf}output.LayerNorm.{kind}", $"{our}ffn_norm.{kind}", [d]));
             }
         }
         return bindings;

@@ -15,7 +15,8 @@ public static class HuggingFaceFolder
     public const string SingleWeightsFile = "model.safetensors";
     public const string IndexFile = "model.safetensors.index.json";
 
-    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true };
+    // A repeated key would otherwise resolve silently to its last value; HF's own files never repeat one.
+    private static readonly JsonSerializerOptions _json = new() { WriteIndented = true, AllowDuplicateProperties = false };
 
     public static T ReadConfig<T>(string folder)
     {
@@ -23,7 +24,14 @@ public static class HuggingFaceFolder
         if (!File.Exists(path))
             throw new FileNotFoundException($"{folder}: no {ConfigFile}; not a Hugging Face checkpoint folder", path);
         using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize<T>(stream, _json) ?? throw new InvalidDataException($"{path}: empty config");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(stream, _json) ?? throw new InvalidDataException($"{path}: empty config");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     public static void WriteConfig<T>(string folder, T config)
@@ -38,9 +46,18 @@ public static class HuggingFaceFolder
         var index = Path.Combine(folder, IndexFile);
         if (File.Exists(index))
         {
-            var map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"]?.AsObject()
-                ?? throw new InvalidDataException($"{index}: no weight_map");
-            return map.Select(kv => kv.Value!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal)
+            JsonNode? root;
+            try
+            {
+                root = JsonNode.Parse(File.ReadAllText(index), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{index}: not valid JSON ({e.Message})", e);
+            }
+            var map = (root as JsonObject)?["weight_map"] as JsonObject
+                ?? throw new InvalidDataException($"{index}: no weight_map object");
+            return map.Select(kv => ShardName(index, kv.Key, kv.Value)).Distinct().Order(StringComparer.Ordinal)
                 .Select(f => Path.Combine(folder, f)).ToList();
         }
         var single = Path.Combine(folder, SingleWeightsFile);
@@ -78,10 +95,39 @@ public static class HuggingFaceFolder
             }
         }
         var missing = map.Bindings.Where(b => !seen.Contains(b.CheckpointName)).ToList();
-        var fatal = missing.Where(b => !b.Optional && !(b.Head && allowNewHead)).Select(b => b.CheckpointName).ToList();
-        if (fatal.Count > 0)
-            throw new CheckpointMismatchException($"{folder}: {fatal.Count} tensor(s) the model needs are missing: {string.Join(", ", fatal)}");
+        ThrowIfRequiredMissing(folder, missing, allowNewHead);
         return new WeightLoadReport(loaded, missing.Select(b => b.CheckpointName).ToList(), unexpected);
+    }
+
+    /// <summary>
+    /// Refuses a folder whose headers do not hold the parameters its config implies, before the model is built: a
+    /// config claiming a far larger model than its weights would otherwise be allocated in full first. Counts the
+    /// tensors the map binds (a head or optional tensor only when the folder has it); throws
+    /// <see cref="CheckpointMismatchException"/> with both counts, or naming required tensors that are missing.
+    /// </summary>
+    internal static void CheckParameterCount(WeightMap map, string folder, bool allowNewHead)
+    {
+        var held = new Dictionary<string, SafeTensorEntry>(StringComparer.Ordinal);
+        foreach (var file in WeightFiles(folder))
+        {
+            using var reader = SafeTensorsReader.Open(file);
+            foreach (var entry in reader.Entries)
+            {
+                // A tensor in two shards is refused by LoadWeights, naming it; here the first copy counts.
+                if (map.TryResolve(entry.Name, out var binding))
+                    held.TryAdd(binding.CheckpointName, entry);
+            }
+        }
+        ThrowIfRequiredMissing(folder, map.Bindings.Where(b => !held.ContainsKey(b.CheckpointName)), allowNewHead);
+        var present = map.Bindings.Where(b => held.ContainsKey(b.CheckpointName)).ToList();
+        var implied = present.Sum(b => b.ElementCount);
+        var inHeaders = present.Sum(b => held[b.CheckpointName].ElementCount);
+        if (implied == inHeaders)
+            return;
+        var first = present.First(b => !held[b.CheckpointName].Shape.SequenceEqual(b.Shape));
+        throw new CheckpointMismatchException(
+            $"{folder}: {ConfigFile} implies {implied} parameters but the safetensors headers hold {inHeaders}; first difference: " +
+            $"'{first.CheckpointName}' is [{string.Join(", ", held[first.CheckpointName].Shape)}] in the headers, [{string.Join(", ", first.Shape)}] by {ConfigFile}");
     }
 
     /// <summary>Writes the model's weights under their Hugging Face names, one file or shards plus an index.</summary>
@@ -114,6 +160,13 @@ public static class HuggingFaceFolder
         var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = total }, ["weight_map"] = weightMap };
         File.WriteAllText(Path.Combine(folder, IndexFile), index.ToJsonString(_json));
         File.Delete(Path.Combine(folder, SingleWeightsFile));
+    }
+
+    private static void ThrowIfRequiredMissing(string folder, IEnumerable<WeightBinding> missing, bool allowNewHead)
+    {
+        var fatal = missing.Where(b => !b.Optional && !(b.Head && allowNewHead)).Select(b => b.CheckpointName).ToList();
+        if (fatal.Count > 0)
+            throw new CheckpointMismatchException($"{folder}: {fatal.Count} tensor(s) the model needs are missing: {string.Join(", ", fatal)}");
     }
 
     private static void CopyInto(Dictionary<string, Tensor> state, WeightBinding binding, SafeTensorsReader reader, SafeTensorEntry entry)
@@ -151,5 +204,18 @@ public static class HuggingFaceFolder
             size += bytes;
         }
         return shards;
+    }
+
+    /// <summary>
+    /// A shard's file name from the index, refused unless it is a plain name in the folder: HF writes
+    /// <c>model-00001-of-00002.safetensors</c>, and a downloaded index must not point a load at other files.
+    /// </summary>
+    private static string ShardName(string index, string tensor, JsonNode? value)
+    {
+        if (value is not JsonValue v || !v.TryGetValue<string>(out var name))
+            throw new InvalidDataException($"{index}: tensor '{tensor}' maps to {value?.ToJsonString() ?? "null"}, not a file name");
+        if (name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\', '\0']) >= 0 || Path.IsPathRooted(name))
+            throw new InvalidDataException($"{index}: tensor '{tensor}' maps to '{name}', which is not a file name inside the folder");
+        return name;
     }
 }

@@ -5,7 +5,8 @@ namespace RankDistill.Models.Checkpoints;
 /// <summary>One tensor listed in a safetensors header; offsets are relative to the data section after the header.</summary>
 public sealed record SafeTensorEntry(string Name, ScalarType Dtype, long[] Shape, long Begin, long End)
 {
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    /// <summary>Throws <see cref="OverflowException"/> past 64 bits: a hostile shape must not wrap to a small count.</summary>
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => checked(a * b));
 
     public long ByteLength => End - Begin;
 

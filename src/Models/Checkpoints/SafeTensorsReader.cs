@@ -97,7 +97,9 @@ public sealed class SafeTensorsReader : IDisposable
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
+        if (headerLength > MaxHeaderBytes)
+            throw new SafeTensorsFormatException($"{path}: header length {headerLength} is over the {MaxHeaderBytes}-byte limit (not safetensors, or hostile)");
+        if ((long)headerLength > fileLength - 8)
             throw new SafeTensorsFormatException($"{path}: header length {headerLength} does not fit a file of {fileLength} bytes (truncated or not safetensors)");
         var header = new byte[headerLength];
         stream.ReadExactly(header);
@@ -123,12 +125,15 @@ public sealed class SafeTensorsReader : IDisposable
                 throw new SafeTensorsFormatException($"{path}: the header is not a JSON object");
             metadata = [];
             var entries = new List<SafeTensorEntry>();
+            // JSON allows a repeated key; the reference reader refuses one, and so must we rather than keep either copy.
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
+                if (!names.Add(property.Name))
+                    throw new SafeTensorsFormatException($"{path}: tensor '{property.Name}' appears more than once in the header");
                 if (property.Name == "__metadata__")
                 {
-                    foreach (var m in property.Value.EnumerateObject())
-                        metadata[m.Name] = m.Value.ToString();
+                    ParseMetadata(path, property.Value, metadata);
                     continue;
                 }
                 entries.Add(ParseEntry(path, property, dataLength));
@@ -140,6 +145,18 @@ public sealed class SafeTensorsReader : IDisposable
                     throw new SafeTensorsFormatException($"{path}: tensors '{entries[i - 1].Name}' and '{entries[i].Name}' overlap");
             }
             return entries;
+        }
+    }
+
+    private static void ParseMetadata(string path, JsonElement value, Dictionary<string, string> metadata)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+            throw new SafeTensorsFormatException($"{path}: '__metadata__' is not an object ({value.ValueKind})");
+        foreach (var m in value.EnumerateObject())
+        {
+            if (m.Value.ValueKind != JsonValueKind.String)
+                throw new SafeTensorsFormatException($"{path}: '__metadata__' entry '{m.Name}' is not a string ({m.Value.ValueKind})");
+            metadata[m.Name] = m.Value.GetString()!;
         }
     }
 
@@ -159,8 +176,17 @@ public sealed class SafeTensorsReader : IDisposable
             var entry = new SafeTensorEntry(name, dtype, shape, offsets[0], offsets[1]);
             if (entry.Begin < 0 || entry.End < entry.Begin)
                 throw new SafeTensorsFormatException($"{path}: tensor '{name}' has data_offsets [{entry.Begin}, {entry.End}] out of order");
-            if (entry.ByteLength != entry.ElementCount * SafeTensorEntry.ElementSize(dtype))
-                throw new SafeTensorsFormatException($"{path}: tensor '{name}' spans {entry.ByteLength} bytes but shape [{string.Join(", ", shape)}] of {dtypeName} needs {entry.ElementCount * SafeTensorEntry.ElementSize(dtype)}");
+            long needed;
+            try
+            {
+                needed = checked(entry.ElementCount * SafeTensorEntry.ElementSize(dtype));
+            }
+            catch (OverflowException overflow)
+            {
+                throw new SafeTensorsFormatException($"{path}: tensor '{name}' has shape [{string.Join(", ", shape)}] whose size overflows 64 bits", overflow);
+            }
+            if (entry.ByteLength != needed)
+                throw new SafeTensorsFormatException($"{path}: tensor '{name}' spans {entry.ByteLength} bytes but shape [{string.Join(", ", shape)}] of {dtypeName} needs {needed}");
             if (entry.End > dataLength)
                 throw new SafeTensorsFormatException($"{path}: tensor '{name}' ends at byte {entry.End} of the data but the file holds only {dataLength} (truncated?)");
             return entry;

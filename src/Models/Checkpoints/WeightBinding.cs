@@ -6,6 +6,7 @@ namespace RankDistill.Models.Checkpoints;
 /// </summary>
 /// <param name="CheckpointName">The Hugging Face name, e.g. <c>model.layers.0.self_attn.q_proj.weight</c>.</param>
 /// <param name="ParameterName">Our state-dict name, e.g. <c>model.layers.0.attn.qkv.weight</c>.</param>
+/// <param name="Shape">The checkpoint tensor's shape as the config implies it (the block's, when fused), known before any model is built.</param>
 /// <param name="RowOffset">First row of the block when the parameter is fused.</param>
 /// <param name="Rows">Rows of the block; null for the whole parameter.</param>
 /// <param name="Optional">May be absent from a checkpoint (the parameter keeps its initial value), e.g. a score bias HF does not have.</param>
@@ -13,7 +14,11 @@ namespace RankDistill.Models.Checkpoints;
 public sealed record WeightBinding(
     string CheckpointName,
     string ParameterName,
+    long[] Shape,
     long RowOffset = 0,
     long? Rows = null,
     bool Optional = false,
-    bool Head = false);
+    bool Head = false)
+{
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => checked(a * b));
+}

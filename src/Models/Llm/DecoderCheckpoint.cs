@@ -13,8 +13,11 @@ public static class DecoderCheckpoint
     public static DecoderLanguageModel LoadLanguageModel(string folder, Device? device = null)
     {
         var config = HuggingFaceFolder.ReadConfig<DecoderConfig>(folder);
+        config.Validate();
+        var map = DecoderWeightNames.LanguageModel(config);
+        HuggingFaceFolder.CheckParameterCount(map, folder, allowNewHead: false);
         var model = TorchGenerators.Holding(() => new DecoderLanguageModel(config));
-        Load(model, DecoderWeightNames.LanguageModel(config), folder, allowNewHead: false, device);
+        Load(model, map, folder, allowNewHead: false, device);
         return model;
     }
 
@@ -25,8 +28,11 @@ public static class DecoderCheckpoint
     public static (DecoderRanker Model, WeightLoadReport Report) LoadRanker(string folder, Device? device = null)
     {
         var config = HuggingFaceFolder.ReadConfig<DecoderConfig>(folder);
+        config.Validate();
+        var map = DecoderWeightNames.Ranker(config);
+        HuggingFaceFolder.CheckParameterCount(map, folder, allowNewHead: true);
         var model = TorchGenerators.Holding(() => new DecoderRanker(config));
-        var report = Load(model, DecoderWeightNames.Ranker(config), folder, allowNewHead: true, device);
+        var report = Load(model, map, folder, allowNewHead: true, device);
         return (model, report);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RankDistill.Models.Checkpoints;
 
 namespace RankDistill.Models.Llm;
 
@@ -72,11 +73,20 @@ public sealed record DecoderConfig
             throw new NotSupportedException("config.json: rope_scaling is set; only unscaled rotary embeddings are implemented");
         if (Extra?.TryGetValue("mlp_bias", out var mlpBias) == true && mlpBias.ValueKind == JsonValueKind.True)
             throw new NotSupportedException("config.json: mlp_bias is set; the MLP is built without biases");
-        if (NumAttentionHeads <= 0 || KeyValueHeads <= 0 || NumAttentionHeads % KeyValueHeads != 0)
-            throw new ArgumentException($"config.json: num_attention_heads {NumAttentionHeads} must be a positive multiple of num_key_value_heads {KeyValueHeads}");
+        ConfigLimits.Check("vocab_size", VocabSize);
+        ConfigLimits.Check("hidden_size", HiddenSize);
+        ConfigLimits.Check("intermediate_size", IntermediateSize);
+        ConfigLimits.Check("num_hidden_layers", NumHiddenLayers);
+        ConfigLimits.Check("num_attention_heads", NumAttentionHeads);
+        ConfigLimits.Check("num_key_value_heads", KeyValueHeads);
+        ConfigLimits.Check("max_position_embeddings", MaxPositionEmbeddings);
+        if (HeadDim is { } headDim)
+            ConfigLimits.Check("head_dim", headDim);
+        else if (HiddenSize % NumAttentionHeads != 0)
+            throw new ArgumentException($"config.json: hidden_size {HiddenSize} must be a multiple of num_attention_heads {NumAttentionHeads} when head_dim is absent");
+        if (NumAttentionHeads % KeyValueHeads != 0)
+            throw new ArgumentException($"config.json: num_attention_heads {NumAttentionHeads} must be a multiple of num_key_value_heads {KeyValueHeads}");
         if (HeadSize % 2 != 0)
             throw new ArgumentException($"config.json: head size {HeadSize} must be even for rotary embeddings");
-        if (VocabSize <= 0 || HiddenSize <= 0 || IntermediateSize <= 0 || NumHiddenLayers <= 0)
-            throw new ArgumentException("config.json: vocab_size, hidden_size, intermediate_size and num_hidden_layers must be positive");
     }
 }

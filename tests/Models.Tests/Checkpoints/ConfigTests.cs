@@ -68,6 +68,40 @@ public sealed class ConfigTests
     }
 
     [Theory]
+    [InlineData("""{"hidden_size": 1000000000, "num_attention_heads": 8}""", "hidden_size 1000000000")]
+    [InlineData("""{"num_hidden_layers": 1000000}""", "num_hidden_layers 1000000")]
+    [InlineData("""{"vocab_size": -5}""", "vocab_size -5")]
+    [InlineData("""{"intermediate_size": 2000000000}""", "intermediate_size 2000000000")]
+    [InlineData("""{"max_position_embeddings": 2000000000}""", "max_position_embeddings 2000000000")]
+    [InlineData("""{"type_vocab_size": 100000000}""", "type_vocab_size 100000000")]
+    [InlineData("""{"hidden_size": 768, "num_attention_heads": 7}""", "num_attention_heads 7")]
+    public void Validate_AbsurdBertSizes_FailsNamingTheKey(string json, string expected)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("config.json"), json);
+        var config = HuggingFaceFolder.ReadConfig<BertConfig>(dir.Path);
+        var error = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"hidden_size": 1000000000, "num_attention_heads": 8, "num_key_value_heads": 8}""", "hidden_size 1000000000")]
+    [InlineData("""{"num_hidden_layers": 1000000}""", "num_hidden_layers 1000000")]
+    [InlineData("""{"vocab_size": -5}""", "vocab_size -5")]
+    [InlineData("""{"intermediate_size": 2000000000}""", "intermediate_size 2000000000")]
+    [InlineData("""{"head_dim": 1000000}""", "head_dim 1000000")]
+    [InlineData("""{"num_attention_heads": 100000000, "num_key_value_heads": 1}""", "num_attention_heads 100000000")]
+    [InlineData("""{"hidden_size": 900, "num_attention_heads": 7, "num_key_value_heads": 7}""", "num_attention_heads 7")]
+    public void Validate_AbsurdDecoderSizes_FailsNamingTheKey(string json, string expected)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("config.json"), json);
+        var config = HuggingFaceFolder.ReadConfig<DecoderConfig>(dir.Path);
+        var error = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{"model_type": "qwen2", "rope_scaling": {"type": "yarn", "factor": 4.0}}""", "rope_scaling")]
     [InlineData("""{"model_type": "mistral"}""", "model_type 'mistral'")]
     [InlineData("""{"model_type": "llama", "num_attention_heads": 14, "num_key_value_heads": 3}""", "num_key_value_heads 3")]

@@ -46,6 +46,9 @@ public sealed class LayoutSnapshotTests
     private static void AssertSnapshot(string name, nn.Module model, WeightMap map)
     {
         var state = model.state_dict();
+        // The table's shapes, known from the config alone, are what the built model holds.
+        foreach (var b in map.Bindings)
+            Assert.True(Shape(state, b).SequenceEqual(b.Shape), $"{b.CheckpointName}: table [{string.Join(", ", b.Shape)}], model [{string.Join(", ", Shape(state, b))}]");
         var hf = map.Bindings.Select(b => $"{b.CheckpointName} [{string.Join(", ", Shape(state, b))}]").Order(StringComparer.Ordinal);
         var ours = state.Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}]").Order(StringComparer.Ordinal);
         var actual = string.Join("\n", ["# Hugging Face names", .. hf, "", "# our state dict", .. ours]) + "\n";

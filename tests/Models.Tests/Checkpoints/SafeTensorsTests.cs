@@ -81,6 +81,46 @@ public sealed class SafeTensorsTests
     }
 
     [Theory]
+    // 2^62 + 1 rows of 4: in wrapping 64-bit arithmetic that is 4 elements, so 8 bytes of F16 would seem to match.
+    [InlineData("""{"x":{"dtype":"F16","shape":[4611686018427387905,4],"data_offsets":[0,8]}}""", "x", "overflows")]
+    // 2^61 F32 elements: the count fits, its byte length 2^63 does not.
+    [InlineData("""{"x":{"dtype":"F32","shape":[2305843009213693952],"data_offsets":[0,16]}}""", "x", "overflows")]
+    [InlineData("""{"__metadata__":"pt","x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "__metadata__", "not an object")]
+    [InlineData("""{"__metadata__":{"format":1},"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "__metadata__", "'format' is not a string")]
+    [InlineData("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", "x", "more than once")]
+    [InlineData("""{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", "x", "holds only 8")]
+    [InlineData("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}""", "x", "out of order")]
+    [InlineData("""{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}""", "x", "needs 8")]
+    public void Open_HostileHeader_FailsNamingFileAndTensor(string header, string tensor, string expected)
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("hostile.safetensors");
+        File.WriteAllBytes(path, Build(header, new byte[8]));
+        var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsReader.Open(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{tensor}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_HeaderOverTheCap_RefusedBeforeReadingIt()
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("huge-header.safetensors");
+        // A sparse file long enough to hold the claimed header, so only the cap can refuse it.
+        using (var stream = File.Create(path))
+        {
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, 100_000_001);
+            stream.Write(length);
+            stream.SetLength(8 + 100_000_001 + 8);
+        }
+        var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsReader.Open(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(ScalarType.Float32)]
     [InlineData(ScalarType.Float16)]
     [InlineData(ScalarType.BFloat16)]
