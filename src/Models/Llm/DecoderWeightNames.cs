@@ -24,7 +24,9 @@ internal static class DecoderWeightNames
     {
         var bindings = Body(config).ToList();
         bindings.Add(new("score.weight", "score.weight", Head: true));
-        bindings.Add(new("score.bias", "score.bias", Optional: true)); // Qwen2ForSequenceClassification has no bias
+        // HF's score is Linear(hidden, num_labels, bias=False): the bias is saved beside the weights (DecoderScoreBias),
+        // and read from model.safetensors only where an earlier version put it there.
+        bindings.Add(new("score.bias", "score.bias", LoadOnly: true));
         return new WeightMap(bindings, "model.", ["lm_head.weight"]);
     }
 
