@@ -60,13 +60,15 @@ public static class DecoderCheckpoint
 
     /// <summary>
     /// Throws unless the tokenizer pads with a token other than its end token. HF's sequence classification pools the
-    /// last token that is not <c>pad_token_id</c> (before transformers 4.48, the first pad minus one): were the pad the end
+    /// last token that is not <c>pad_token_id</c> (in older transformers versions, the first pad minus one): were the pad the end
     /// token, it would score the token before the end token, not the end token this ranker reads. Check before training.
     /// </summary>
     public static void CheckRankerPadding(PairLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        if (layout.IsCrossEncoder || layout.PadId == layout.EndId)
+        if (layout.IsCrossEncoder)
+            throw new ArgumentException("a decoder ranker needs a decoder tokenizer's layout, not a cross-encoder's", nameof(layout));
+        if (layout.PadId == layout.EndId)
             throw new ArgumentException(
                 $"the tokenizer pads with id {layout.PadId}, its end token: a saved ranker would be pooled one token early by Hugging Face. "
                 + "Give the tokenizer a pad token of its own (pad_token in tokenizer_config.json, e.g. an unused added token)", nameof(layout));

@@ -101,8 +101,8 @@ public sealed class RankerRoundTripTests
         var (ids, t) = (batch.InputIds, batch.InputIds.shape[1]);
         var slots = arange(t, int64);
         var ours = (batch.AttentionMask * slots).amax([1]);                                  // DecoderRanker: the last token of the mask
-        var hf = (slots * ids.ne(pad).to(int64)).argmax(-1);                                  // transformers ≥ 4.48: rightmost non-pad
-        var hfBefore = (ids.eq(pad).to(int32).argmax(-1) - 1).remainder(t);                   // earlier: first pad minus one
+        var hf = (slots * ids.ne(pad).to(int64)).argmax(-1);                                  // current transformers: rightmost non-pad
+        var hfBefore = (ids.eq(pad).to(int32).argmax(-1) - 1).remainder(t);                   // older transformers: first pad minus one
         Assert.Equal(ours.data<long>().ToArray(), hf.data<long>().ToArray());
         Assert.Equal(ours.data<long>().ToArray(), hfBefore.data<long>().ToArray());
         Assert.All(ids.gather(1, ours.unsqueeze(1)).data<long>().ToArray(), id => Assert.Equal(encoder.Layout.EndId, id));
