@@ -37,6 +37,8 @@ public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions>
             var on = TorchRuntime.Configure(device.Value, logger);
             var cpt = await ModelFolders.DownloadAsync(store, RunLayout.Model(input.RunId, RunLayout.Stages.ContinuedPretraining), scratch.Folder("cpt"), ct);
             var encoder = TokenizerLoader.FromFolder(cpt);
+            // Refused before training, not after: a saved ranker needs a pad other than the end token (see Save).
+            DecoderCheckpoint.CheckRankerPadding(encoder.Layout);
             var lists = await RunArtifacts.ReadPreparedAsync<GradedList>(store, input.RunId, PreparedDataPaths.SftTrain, ct);
             var examples = lists.Select(l => new QueryList(
                 l.Query,
@@ -51,7 +53,7 @@ public sealed class RankFinetuning(IArtifactStore store, IOptions<DeviceOptions>
             var options = StageTrainer.Options(settings.RankFinetuning, settings.Seed, TokenBudget);
             var result = await trainer.TrainAsync(input.RunId, Stage, scratch, model, task, options, examples, ct);
 
-            DecoderCheckpoint.Save(model, modelFolder);
+            DecoderCheckpoint.Save(model, modelFolder, encoder.Layout);
             ModelFolders.CopyTokenizer(cpt, modelFolder);
             return result;
         }, cancellation.Token);

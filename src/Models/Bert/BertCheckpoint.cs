@@ -33,10 +33,9 @@ public static class BertCheckpoint
         var extra = new Dictionary<string, JsonElement>(model.Config.Extra ?? [])
         {
             ["architectures"] = JsonSerializer.SerializeToElement(new[] { "BertForSequenceClassification" }),
-            // HF infers num_labels = 1 (a regression-style score) from a one-entry label map.
-            ["id2label"] = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["0"] = "LABEL_0" }),
-            ["label2id"] = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["LABEL_0"] = 0 }),
         };
+        foreach (var (key, value) in HuggingFaceLabels.OneScore)
+            extra[key] = value;
         HuggingFaceFolder.WriteConfig(folder, model.Config with { Extra = extra });
         HuggingFaceFolder.SaveWeights(model, BertWeightNames.Ranker(model.Config, model.UsesPooler), folder, options);
     }

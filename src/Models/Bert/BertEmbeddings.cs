@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RankDistill.Models.Bert;
 
 /// <summary>word + position + token type, then LayerNorm and dropout.</summary>
-internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
 {
     [ComponentName(Name = "word")]
     private readonly Embedding _word;
@@ -33,13 +33,13 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">(B, T) int64 segment ids.</param>
-    /// <param name="attentionMask">(B, T) int64, 1 on tokens.</param>
     /// <returns>(B, T, C).</returns>
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds)
     {
         using var scope = NewDisposeScope();
-        // Positions count tokens, not slots, so left padding does not shift them (HF uses arange(T), the same for right padding).
-        var positions = (attentionMask.cumsum(1) - 1).clamp_min(0); // (B, T)
+        // Slot indices 0..T-1 whatever the padding, as HF's BertEmbeddings (its position_ids buffer): a saved model then
+        // scores as in HF on either side. Under left padding the first token's position is the pad count, as there.
+        var positions = arange(inputIds.shape[1], int64, inputIds.device).unsqueeze(0); // (1, T)
         var x = _word.forward(inputIds) + _position.forward(positions) + _tokenType.forward(tokenTypeIds); // (B, T, C)
         return _dropout.forward(_norm.forward(x)).MoveToOuterDisposeScope();
     }

@@ -44,7 +44,7 @@ public sealed class BertMaskedLm : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var h = _encoder.forward(_embeddings.forward(inputIds, tokenTypeIds, attentionMask), attentionMask); // (B, T, C)
+        var h = _encoder.forward(_embeddings.forward(inputIds, tokenTypeIds), attentionMask); // (B, T, C)
         h = _transform.forward(h);
         h = _transformNorm.forward(_tanhGelu ? nn.functional.gelu(h, GELU.Approximate.tanh) : nn.functional.gelu(h));
         return nn.functional.linear(h, _embeddings.WordWeight, _decoderBias).MoveToOuterDisposeScope(); // (B, T, V)

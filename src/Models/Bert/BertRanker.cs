@@ -54,7 +54,7 @@ public sealed class BertRanker : nn.Module<Tensor, Tensor, Tensor, Tensor>, IRan
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var h = _encoder.forward(_embeddings.forward(inputIds, tokenTypeIds, attentionMask), attentionMask); // (B, T, C)
+        var h = _encoder.forward(_embeddings.forward(inputIds, tokenTypeIds), attentionMask); // (B, T, C)
         var cls = FirstTokens(h, attentionMask);                                                             // (B, C)
         if (_pooler is not null)
             cls = _pooler.forward(cls).tanh();
@@ -68,7 +68,10 @@ public sealed class BertRanker : nn.Module<Tensor, Tensor, Tensor, Tensor>, IRan
         return forward(batch.InputIds, types, batch.AttentionMask).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Each row's [CLS]: its first token, wherever left padding puts it.</summary>
+    /// <summary>
+    /// Each row's [CLS]: its first token, wherever left padding puts it. HF reads slot 0, the same under right padding,
+    /// which every BERT caller here uses; under left padding HF would pool a pad.
+    /// </summary>
     private static Tensor FirstTokens(Tensor h, Tensor attentionMask)
     {
         var first = attentionMask.argmax(1);                               // (B): first 1 in each row

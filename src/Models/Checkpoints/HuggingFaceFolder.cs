@@ -34,10 +34,16 @@ public static class HuggingFaceFolder
         }
     }
 
+    /// <summary>Writes <c>config.json</c> without null fields, for every architecture.</summary>
     public static void WriteConfig<T>(string folder, T config)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(config, _json));
+        // Hugging Face takes a key that is present as set: "head_dim": null makes Qwen2 compute with None, while an absent
+        // key falls back to the config class's default (hidden_size / num_attention_heads).
+        var node = JsonSerializer.SerializeToNode(config, _json)?.AsObject() ?? throw new ArgumentNullException(nameof(config));
+        foreach (var key in node.Where(kv => kv.Value is null || kv.Value.GetValueKind() == JsonValueKind.Null).Select(kv => kv.Key).ToList())
+            node.Remove(key);
+        File.WriteAllText(Path.Combine(folder, ConfigFile), node.ToJsonString(_json));
     }
 
     /// <summary>The weight files of a folder: the shards its index names, or its single file.</summary>
@@ -94,7 +100,7 @@ public static class HuggingFaceFolder
                 loaded.Add(binding.CheckpointName);
             }
         }
-        var missing = map.Bindings.Where(b => !seen.Contains(b.CheckpointName)).ToList();
+        var missing = map.Bindings.Where(b => !b.LoadOnly && !seen.Contains(b.CheckpointName)).ToList();
         ThrowIfRequiredMissing(folder, missing, allowNewHead);
         return new WeightLoadReport(loaded, missing.Select(b => b.CheckpointName).ToList(), unexpected);
     }
@@ -137,7 +143,7 @@ public static class HuggingFaceFolder
         Directory.CreateDirectory(folder);
         var state = model.state_dict();
         using var scope = NewDisposeScope();
-        var tensors = map.Bindings.Select(b => (b.CheckpointName, Slice(state, b))).ToList();
+        var tensors = map.Bindings.Where(b => !b.LoadOnly).Select(b => (b.CheckpointName, Slice(state, b))).ToList();
         var shards = Shard(tensors, options);
         // Shards of an earlier save under other names would confuse a reader that globs instead of reading the index.
         foreach (var stale in Directory.EnumerateFiles(folder, "model-*-of-*.safetensors"))
@@ -164,7 +170,7 @@ public static class HuggingFaceFolder
 
     private static void ThrowIfRequiredMissing(string folder, IEnumerable<WeightBinding> missing, bool allowNewHead)
     {
-        var fatal = missing.Where(b => !b.Optional && !(b.Head && allowNewHead)).Select(b => b.CheckpointName).ToList();
+        var fatal = missing.Where(b => !b.LoadOnly && !(b.Head && allowNewHead)).Select(b => b.CheckpointName).ToList();
         if (fatal.Count > 0)
             throw new CheckpointMismatchException($"{folder}: {fatal.Count} tensor(s) the model needs are missing: {string.Join(", ", fatal)}");
     }

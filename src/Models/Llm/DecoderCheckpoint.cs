@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RankDistill.Models.Checkpoints;
+using RankDistill.Models.Tokenization;
 using RankDistill.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,14 +34,51 @@ public static class DecoderCheckpoint
         HuggingFaceFolder.CheckParameterCount(map, folder, allowNewHead: true);
         var model = TorchGenerators.Holding(() => new DecoderRanker(config));
         var report = Load(model, map, folder, allowNewHead: true, device);
+        if (DecoderScoreBias.Read(folder) is { } bias)
+        {
+            using var noGrad = no_grad();
+            model.state_dict()["score.bias"].fill_(bias);
+        }
         return (model, report);
     }
 
     public static void Save(DecoderLanguageModel model, string folder, HuggingFaceSaveOptions? options = null) =>
         Save(model, model.Config, DecoderWeightNames.LanguageModel(model.Config), "ForCausalLM", folder, options);
 
-    public static void Save(DecoderRanker model, string folder, HuggingFaceSaveOptions? options = null) =>
-        Save(model, model.Config, DecoderWeightNames.Ranker(model.Config), "ForSequenceClassification", folder, options);
+    /// <summary>
+    /// Saves a ranker that Hugging Face's Qwen2/LlamaForSequenceClassification loads unchanged: <c>num_labels</c> 1,
+    /// <c>pad_token_id</c> the tokenizer's pad (so HF's pooling, the last token that is not pad, reads the end token this
+    /// ranker scores), and the score bias beside the weights (<see cref="DecoderScoreBias"/>). The tokenizer's pad must
+    /// differ from its end token (<see cref="CheckRankerPadding"/>).
+    /// </summary>
+    public static void Save(DecoderRanker model, string folder, PairLayout layout, HuggingFaceSaveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckRankerPadding(layout);
+        var tokens = new Dictionary<string, JsonElement>
+        {
+            ["pad_token_id"] = JsonSerializer.SerializeToElement(layout.PadId),
+            ["eos_token_id"] = JsonSerializer.SerializeToElement(layout.EndId),
+        };
+        Save(model, model.Config, DecoderWeightNames.Ranker(model.Config), "ForSequenceClassification", folder, options, tokens);
+        DecoderScoreBias.Write(folder, model.state_dict()["score.bias"].item<float>());
+    }
+
+    /// <summary>
+    /// Throws unless the tokenizer pads with a token other than its end token. HF's sequence classification pools the
+    /// last token that is not <c>pad_token_id</c> (in older transformers versions, the first pad minus one): were the pad the end
+    /// token, it would score the token before the end token, not the end token this ranker reads. Check before training.
+    /// </summary>
+    public static void CheckRankerPadding(PairLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (layout.IsCrossEncoder)
+            throw new ArgumentException("a decoder ranker needs a decoder tokenizer's layout, not a cross-encoder's", nameof(layout));
+        if (layout.PadId == layout.EndId)
+            throw new ArgumentException(
+                $"the tokenizer pads with id {layout.PadId}, its end token: a saved ranker would be pooled one token early by Hugging Face. "
+                + "Give the tokenizer a pad token of its own (pad_token in tokenizer_config.json, e.g. an unused added token)", nameof(layout));
+    }
 
     private static WeightLoadReport Load(nn.Module model, WeightMap map, string folder, bool allowNewHead, Device? device)
     {
@@ -49,7 +87,8 @@ public static class DecoderCheckpoint
         return HuggingFaceFolder.LoadWeights(model, map, folder, allowNewHead);
     }
 
-    private static void Save(nn.Module model, DecoderConfig config, WeightMap map, string task, string folder, HuggingFaceSaveOptions? options)
+    private static void Save(
+        nn.Module model, DecoderConfig config, WeightMap map, string task, string folder, HuggingFaceSaveOptions? options, Dictionary<string, JsonElement>? tokens = null)
     {
         var family = config.ModelType == "qwen2" ? "Qwen2" : "Llama";
         var extra = new Dictionary<string, JsonElement>(config.Extra ?? [])
@@ -58,10 +97,11 @@ public static class DecoderCheckpoint
         };
         if (task == "ForSequenceClassification")
         {
-            // HF infers num_labels = 1 (a regression-style score) from a one-entry label map.
-            extra["id2label"] = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["0"] = "LABEL_0" });
-            extra["label2id"] = JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["LABEL_0"] = 0 });
+            foreach (var (key, value) in HuggingFaceLabels.OneScore)
+                extra[key] = value;
         }
+        foreach (var (key, value) in tokens ?? [])
+            extra[key] = value;
         HuggingFaceFolder.WriteConfig(folder, config with { Extra = extra });
         HuggingFaceFolder.SaveWeights(model, map, folder, options);
     }

@@ -24,7 +24,9 @@ internal static class DecoderWeightNames
     {
         var bindings = Body(config).ToList();
         bindings.Add(new("score.weight", "score.weight", [1, config.HiddenSize], Head: true));
-        bindings.Add(new("score.bias", "score.bias", [1], Optional: true)); // Qwen2ForSequenceClassification has no bias
+        // HF's score is Linear(hidden, num_labels, bias=False): the bias is saved beside the weights (DecoderScoreBias),
+        // and read from model.safetensors only where an earlier version put it there.
+        bindings.Add(new("score.bias", "score.bias", [1], LoadOnly: true));
         return new WeightMap(bindings, "model.", ["lm_head.weight"]);
     }
 

@@ -17,6 +17,9 @@ public static class VocabularyBuilder
 
     public const string EndOfText = "<|endoftext|>";
 
+    /// <summary>A pad of its own, not the end token: Hugging Face's sequence classification pools the last non-pad token, which must be the end token a ranker scores.</summary>
+    public const string Pad = "<|pad|>";
+
     /// <summary>
     /// Writes <c>vocab.txt</c> for BERT WordPiece: the special tokens, every character seen (alone and as a
     /// <c>##</c> continuation, so any word of the corpus spells out without [UNK]), then the most frequent
@@ -51,7 +54,7 @@ public static class VocabularyBuilder
     /// <summary>
     /// Trains byte-level BPE on the corpus (split with Qwen2's pre-tokenizer pattern) up to
     /// <paramref name="vocabularySize"/> tokens and writes <c>vocab.json</c> and <c>merges.txt</c>, with
-    /// <c>&lt;|endoftext|&gt;</c> as an added special token in <c>tokenizer_config.json</c>, the way Qwen2 ships it.
+    /// <c>&lt;|endoftext|&gt;</c> (end) and <c>&lt;|pad|&gt;</c> (pad) as added special tokens in <c>tokenizer_config.json</c>, the way Qwen2 ships its specials.
     /// With <paramref name="normalizeWords"/> the tokenizer lower-cases and puts a space before every text and line
     /// (<c>do_lower_case</c>, <c>add_prefix_space</c>; <see cref="TextNormalization"/>), so each word has one token
     /// wherever it stands: a model that starts from nothing need not learn that "Brakes", "brakes" and " brakes" match.
@@ -91,9 +94,10 @@ public static class VocabularyBuilder
             ["added_tokens_decoder"] = new JsonObject
             {
                 [vocab.Count.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["content"] = EndOfText, ["special"] = true },
+                [(vocab.Count + 1).ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["content"] = Pad, ["special"] = true },
             },
             ["eos_token"] = EndOfText,
-            ["pad_token"] = EndOfText,
+            ["pad_token"] = Pad,
             ["tokenizer_class"] = "Qwen2Tokenizer",
             ["do_lower_case"] = normalizeWords,
             ["add_prefix_space"] = normalizeWords,

@@ -118,7 +118,7 @@ internal sealed class EvaluationWorld : IDisposable
             MaxPositionEmbeddings = 128,
             TieWordEmbeddings = true,
         }));
-        DecoderCheckpoint.Save(model, folder);
+        DecoderCheckpoint.Save(model, folder, encoder.Layout);
         await Store.PublishFolderAsync(RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), folder, TestContext.Current.CancellationToken);
     }
 

@@ -21,10 +21,9 @@ public sealed class BertRankerTests
     }
 
     [Theory]
-    [InlineData(true, true)]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    public void Forward_PaddedOnEitherSide_ScoresAsUnpadded(bool left, bool usePooler)
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Forward_RightPadded_ScoresAsUnpadded(bool usePooler)
     {
         manual_seed(12);
         using var model = new BertRanker(TinyBert.Config(), usePooler);
@@ -33,9 +32,26 @@ public sealed class BertRankerTests
         long[][] rows = [[2, 17, 40, 3, 55, 61, 3], [2, 9, 3, 70, 3], [2, 5, 6, 7, 3, 8, 9, 10, 11, 3]];
         long[][] types = rows.Select(r => Segments(r)).ToArray();
         var alone = cat(rows.Select((r, i) => model.forward(tensor(r).unsqueeze(0), tensor(types[i]).unsqueeze(0), ones(1, r.Length, int64))).ToArray());
-        var (ids, mask) = TinyDecoder.Pad(rows, width: 12, left);
-        var (typeIds, _) = TinyDecoder.Pad(types, width: 12, left);
+        var (ids, mask) = TinyDecoder.Pad(rows, width: 12, left: false);
+        var (typeIds, _) = TinyDecoder.Pad(types, width: 12, left: false);
         TinyDecoder.AssertClose(alone, model.forward(ids, typeIds, mask), atol: 1e-5);
+    }
+
+    [Fact]
+    public void Embeddings_LeftPadded_PositionsAreSlotIndicesAsHuggingFace()
+    {
+        // HF's BertEmbeddings adds position_embeddings[arange(T)] whatever the padding: [CLS] after 3 pads is at position 3.
+        manual_seed(14);
+        var c = TinyBert.Config();
+        using var embeddings = new BertEmbeddings(c);
+        embeddings.eval();
+        using var scope = NewDisposeScope();
+        var (ids, _) = TinyDecoder.Pad([[2, 17, 40, 3], [2, 9, 3, 70, 71, 72, 3]], width: 7, left: true);
+        var types = zeros_like(ids);
+        var w = embeddings.state_dict();
+        var sum = w["word.weight"][ids] + w["position.weight"][arange(7)] + w["token_type.weight"][types];
+        var expected = nn.functional.layer_norm(sum, [c.HiddenSize], w["norm.weight"], w["norm.bias"], c.LayerNormEps);
+        TinyDecoder.AssertClose(expected, embeddings.forward(ids, types), atol: 1e-6);
     }
 
     [Fact]

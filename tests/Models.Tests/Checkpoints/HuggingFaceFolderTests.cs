@@ -47,7 +47,7 @@ public sealed class HuggingFaceFolderTests
         using var dir = new TempFolder();
         manual_seed(22);
         using var model = new DecoderRanker(TinyDecoder.Config());
-        DecoderCheckpoint.Save(model, dir.Path, new HuggingFaceSaveOptions { MaxShardBytes = 20_000 });
+        DecoderCheckpoint.Save(model, dir.Path, TinyDecoder.Layout, new HuggingFaceSaveOptions { MaxShardBytes = 20_000 });
         var shards = Directory.GetFiles(dir.Path, "model-*-of-*.safetensors");
         Assert.True(shards.Length > 2, $"expected several shards, got {shards.Length}");
         Assert.True(File.Exists(dir.File(HuggingFaceFolder.IndexFile)));
@@ -74,7 +74,7 @@ public sealed class HuggingFaceFolderTests
         var (ranker, report) = DecoderCheckpoint.LoadRanker(dir.Path);
         using (ranker)
         {
-            Assert.Equal(["score.weight", "score.bias"], report.Missing);
+            Assert.Equal(["score.weight"], report.Missing); // no score.bias: HF's score has none, and it starts at zero
             Assert.Empty(report.Unexpected); // the LM head is known and skipped, not unexpected
             using var scope = NewDisposeScope();
             var ids = TinyDecoder.RandomIds(2, 5);
@@ -99,7 +99,7 @@ public sealed class HuggingFaceFolderTests
     {
         using var dir = new TempFolder();
         using var model = new DecoderRanker(TinyDecoder.Config());
-        DecoderCheckpoint.Save(model, dir.Path);
+        DecoderCheckpoint.Save(model, dir.Path, TinyDecoder.Layout);
         RewriteWithout(dir.File("model.safetensors"), remove: null, extra: "model.layers.0.self_attn.rotary_emb.inv_freq");
 
         var (loaded, report) = DecoderCheckpoint.LoadRanker(dir.Path);
@@ -108,19 +108,36 @@ public sealed class HuggingFaceFolderTests
     }
 
     [Fact]
-    public void LoadRanker_ScoreWithoutBiasAsQwen2ForSequenceClassification_LoadsWeightAndZeroBias()
+    public void LoadRanker_HuggingFaceRankerWithoutBiasFile_LoadsWeightAndZeroBias()
     {
         using var dir = new TempFolder();
         using var model = new DecoderRanker(TinyDecoder.Config());
-        DecoderCheckpoint.Save(model, dir.Path);
-        RewriteWithout(dir.File("model.safetensors"), "score.bias", extra: null);
+        DecoderCheckpoint.Save(model, dir.Path, TinyDecoder.Layout);
+        File.Delete(dir.File(DecoderScoreBias.FileName)); // as Qwen2ForSequenceClassification.save_pretrained leaves it
 
         var (loaded, report) = DecoderCheckpoint.LoadRanker(dir.Path);
         using (loaded)
         {
-            Assert.Equal(["score.bias"], report.Missing);
+            Assert.Empty(report.Missing);
             TinyDecoder.AssertIdentical(model.state_dict()["score.weight"], loaded.state_dict()["score.weight"]);
             Assert.Equal(0f, loaded.state_dict()["score.bias"].item<float>());
+        }
+    }
+
+    [Fact]
+    public void LoadRanker_EarlierFolderWithScoreBiasInWeights_ReadsIt()
+    {
+        using var dir = new TempFolder();
+        using var model = new DecoderRanker(TinyDecoder.Config());
+        DecoderCheckpoint.Save(model, dir.Path, TinyDecoder.Layout);
+        File.Delete(dir.File(DecoderScoreBias.FileName));
+        RewriteWithout(dir.File("model.safetensors"), remove: null, extra: "score.bias", extraShape: [1]);
+
+        var (loaded, report) = DecoderCheckpoint.LoadRanker(dir.Path);
+        using (loaded)
+        {
+            Assert.Empty(report.Unexpected);
+            Assert.Equal(1f, loaded.state_dict()["score.bias"].item<float>());
         }
     }
 
@@ -227,14 +244,14 @@ public sealed class HuggingFaceFolderTests
         return reader.Entries.Select(e => e.Name).ToHashSet();
     }
 
-    private static void RewriteWithout(string path, string? remove, string? extra)
+    private static void RewriteWithout(string path, string? remove, string? extra, long[]? extraShape = null)
     {
         using var scope = NewDisposeScope();
         List<(string, Tensor)> tensors;
         using (var reader = SafeTensorsReader.Open(path))
             tensors = reader.Entries.Where(e => e.Name != remove).Select(e => (e.Name, reader.Read(e))).ToList();
         if (extra is not null)
-            tensors.Add((extra, ones(4)));
+            tensors.Add((extra, ones(extraShape ?? [4])));
         SafeTensorsWriter.Write(path, tensors, ScalarType.Float32);
     }
 }

@@ -1,4 +1,5 @@
 using RankDistill.Models.Llm;
+using RankDistill.Models.Tokenization;
 using static TorchSharp.torch;
 
 namespace RankDistill.Models.Tests.Llm;
@@ -19,6 +20,9 @@ internal static class TinyDecoder
         RopeTheta = 10000,
         TieWordEmbeddings = tied,
     };
+
+    /// <summary>A decoder tokenizer's layout for saving rankers: pad 0 (never drawn by <see cref="RandomIds"/>), end 1.</summary>
+    public static PairLayout Layout { get; } = new(IsCrossEncoder: false, PadId: 0, EndId: 1);
 
     /// <summary>(B, T) int64 ids in [1, vocab).</summary>
     public static Tensor RandomIds(int rows, int length, int vocab = 97) => randint(1, vocab, [rows, length], dtype: int64);

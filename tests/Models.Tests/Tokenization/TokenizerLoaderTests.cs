@@ -53,7 +53,8 @@ public sealed class TokenizerLoaderTests
         Assert.True(encoder.EncodeText("cheap flights").Count < "cheap flights".Length, "learned merges should shorten the encoding");
         var pair = encoder.Encode("cheap flights", "Paris travel guide", maxLength: 64);
         Assert.Equal(300, pair.InputIds[^1]); // <|endoftext|> was added after the 300 learned tokens
-        Assert.Equal(301, encoder.VocabularySize);
+        Assert.Equal(301, encoder.PadId); // then <|pad|>, a pad of its own
+        Assert.Equal(302, encoder.VocabularySize);
         Assert.Null(pair.TokenTypeIds);
     }
 
