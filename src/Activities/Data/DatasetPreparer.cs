@@ -32,7 +32,7 @@ public sealed partial class DatasetPreparer(PrepareDataOptions options)
         var labels = new LabelAggregator();
         await using var rejectedLabels = await CreateAsync(sink, PreparedDataPaths.RejectedLabels, cancellationToken);
         var labelTally = new RejectionTally(rejectedLabels);
-        await foreach (var row in ReadAllAsync(labelled, DropFileReader.ReadLabelsAsync, labelTally, cancellationToken))
+        await foreach (var row in ReadAllAsync(labelled, (s, name, ct) => DropFileReader.ReadLabelsAsync(s, name, options.Limits, ct), labelTally, cancellationToken))
             labels.Add(row, QueryText.Normalize(row.Query));
 
         var click = await ReadClicksAsync(clicks, sink, cancellationToken);

@@ -182,7 +182,7 @@ public sealed class DatasetPreparerTests
             error.Message, StringComparison.Ordinal);
         Assert.Contains("missing query: 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("invalid JSON: 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("unusable files: b.jsonl.gz (unreadable file: after line 0: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unusable files: b.jsonl.gz (truncated or corrupt gzip: after line 0: the file does not start with a gzip header)", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, sink.Read<RejectedRow>(PreparedDataPaths.RejectedClickLogs).Count);
     }
 
