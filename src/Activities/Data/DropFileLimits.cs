@@ -19,10 +19,18 @@ public sealed record DropFileLimits
     /// </summary>
     public long MaxDecompressedBytes { get; init; } = 32L << 30;
 
+    /// <summary>
+    /// Rows of one Parquet row group, all of which the reader holds at once (about a kilobyte a row). Our writer puts
+    /// 20,000 in a group and 128 MB groups of click logs hold about a million, so 2 million stays near 2 GB.
+    /// </summary>
+    public long MaxRowGroupRows { get; init; } = 2_000_000;
+
     /// <summary>Throws with the setting's name when a bound is not positive.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxLineLength, RejectedRow.MaxRawTextLength, nameof(MaxLineLength));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxDecompressedBytes, 0, nameof(MaxDecompressedBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxRowGroupRows, 0, nameof(MaxRowGroupRows));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRowGroupRows, Array.MaxLength, nameof(MaxRowGroupRows));
     }
 }

@@ -44,7 +44,7 @@ public static class DropFileReader
         }
         if (format.Format == RowFormat.Parquet)
         {
-            await foreach (var row in ParquetRows.ReadAsync(stream, fileName, schema, cancellationToken))
+            await foreach (var row in ParquetRows.ReadAsync(stream, fileName, schema, limits, cancellationToken))
                 yield return row;
             yield break;
         }

@@ -5,7 +5,7 @@ public sealed record PrepareDataOptions
 {
     public SplitOptions Split { get; init; } = new();
 
-    /// <summary>Bounds on reading one drop file: line length, decompressed size.</summary>
+    /// <summary>Bounds on reading one drop file: line length, decompressed size, Parquet row group size.</summary>
     public DropFileLimits Limits { get; init; } = new();
 
     /// <summary>
