@@ -17,7 +17,7 @@ internal sealed class TextLines(Stream stream, string file, int maxLineLength)
     private static readonly byte[] _byteOrderMark = [0xEF, 0xBB, 0xBF];
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetDecoder();
     private readonly byte[] _bytes = new byte[1 << 14];
-    private readonly char[] _buffer = new char[(1 << 14) + 2]; // a decoder may add a character held over from the last read
+    private readonly char[] _buffer = new char[(1 << 14) + 4]; // up to 3 bytes held over from the last read add characters
     private readonly StringBuilder _line = new();
     private int _start, _end;   // characters read but not yet used: _buffer[_start.._end]
     private bool _afterCarriageReturn;
