@@ -80,10 +80,13 @@ internal sealed class CheckedGzipStream(Stream compressed, long maxDecompressedB
     private int Inflate(int count)
     {
         var room = maxDecompressedBytes - _total;
+        var asked = Math.Min(count, _output.Length);
+        if (room < asked)
+            asked = (int)room + 1;
         int produced;
         try
         {
-            produced = _inflater.Inflate(_output, 0, (int)Math.Min(Math.Min(count, _output.Length), room + 1));
+            produced = _inflater.Inflate(_output, 0, asked);
         }
         catch (SharpZipBaseException e)
         {
