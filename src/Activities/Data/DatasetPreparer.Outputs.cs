@@ -22,7 +22,7 @@ public sealed partial class DatasetPreparer
         var pass = new ClickPass(new RejectionTally(rejected));
         var splits = new Dictionary<string, DataSplit>(StringComparer.Ordinal);
 
-        await foreach (var row in ReadAllAsync(files, DropFileReader.ReadClickLogsAsync, pass.Tally, cancellationToken))
+        await foreach (var row in ReadAllAsync(files, (s, name, ct) => DropFileReader.ReadClickLogsAsync(s, name, options.Limits, ct), pass.Tally, cancellationToken))
         {
             var query = QueryText.Normalize(row.Query);
             if (!pass.Deduplicator.TryAdd(row, query))

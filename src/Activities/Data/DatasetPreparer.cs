@@ -32,7 +32,7 @@ public sealed partial class DatasetPreparer(PrepareDataOptions options)
         var labels = new LabelAggregator();
         await using var rejectedLabels = await CreateAsync(sink, PreparedDataPaths.RejectedLabels, cancellationToken);
         var labelTally = new RejectionTally(rejectedLabels);
-        await foreach (var row in ReadAllAsync(labelled, DropFileReader.ReadLabelsAsync, labelTally, cancellationToken))
+        await foreach (var row in ReadAllAsync(labelled, (s, name, ct) => DropFileReader.ReadLabelsAsync(s, name, options.Limits, ct), labelTally, cancellationToken))
             labels.Add(row, QueryText.Normalize(row.Query));
 
         var click = await ReadClicksAsync(clicks, sink, cancellationToken);
@@ -42,6 +42,7 @@ public sealed partial class DatasetPreparer(PrepareDataOptions options)
         var summary = new PrepareDataSummary
         {
             ClickFiles = clicks.Count,
+            ClickFilesRejected = click.Tally.FilesRejected,
             ClickRowsRead = click.Tally.RowsRead,
             ClickRowsRejected = click.Tally.RowsRejected,
             ClickRejectionsByReason = click.Tally.ByKind,
@@ -50,6 +51,7 @@ public sealed partial class DatasetPreparer(PrepareDataOptions options)
             ClickQueries = SplitCounts.From(click.QueriesBySplit),
             ClickRows = SplitCounts.From(click.RowsBySplit),
             LabelFiles = labelled.Count,
+            LabelFilesRejected = labelTally.FilesRejected,
             LabelRowsRead = labelTally.RowsRead,
             LabelRowsRejected = labelTally.RowsRejected,
             LabelRejectionsByReason = labelTally.ByKind,
@@ -88,6 +90,11 @@ public sealed partial class DatasetPreparer(PrepareDataOptions options)
     {
         foreach (var file in files)
         {
+            if (file.Refusal is { } refusal)
+            {
+                await tally.RejectAsync(RejectedRow.ForFile(file.Name, $"refused by the store: {refusal}"), cancellationToken);
+                continue;
+            }
             await using var stream = await file.OpenAsync(cancellationToken);
             await foreach (var parsed in read(stream, file.Name, cancellationToken))
             {

@@ -10,4 +10,14 @@ public sealed record DropFile(string Name, Func<CancellationToken, Task<Stream>>
     /// Hadoop convention, not data: they are skipped, not rejected.
     /// </summary>
     public bool IsMarker => Path.GetFileName(Name) is var name && (name.StartsWith('_') || name.StartsWith('.'));
+
+    /// <summary>
+    /// Why the store will not open this file (a name that breaks its rules, a symbolic link); null when it can be
+    /// read. A refused file is rejected by name with this reason, never skipped.
+    /// </summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>A file the store lists but will not open (<see cref="Storage.IArtifactStore.ListRefusedAsync"/>).</summary>
+    public static DropFile Refused(string name, string reason) =>
+        new(name, _ => throw new InvalidOperationException($"'{name}' is refused by the store: {reason}")) { Refusal = reason };
 }

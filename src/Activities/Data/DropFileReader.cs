@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace RankDistill.Activities.Data;
 
@@ -9,7 +7,8 @@ namespace RankDistill.Activities.Data;
 /// .tsv.gz, .parquet), streaming. Never throws for bad data: each bad row comes back as a
 /// <see cref="RejectedRow"/> with its reason, and a file that cannot be read at all (bad gzip,
 /// not Parquet, unknown extension, a header without a required column) as one file-level
-/// rejection, after whatever rows could be read before the damage. I/O errors and
+/// rejection, after whatever rows could be read before the damage. Memory stays bounded whatever the file holds
+/// (<see cref="DropFileLimits"/>): an overlong line is rejected, not built. I/O errors and
 /// cancellation do propagate: they are not the data's fault, and a retry may succeed.
 /// </summary>
 public static class DropFileReader
@@ -19,16 +18,25 @@ public static class DropFileReader
 
     public static IAsyncEnumerable<ParsedRow<ClickLogRow>> ReadClickLogsAsync(
         Stream stream, string fileName, CancellationToken cancellationToken = default) =>
-        ReadAsync(stream, fileName, ClickLogSchema.Instance, cancellationToken);
+        ReadAsync(stream, fileName, ClickLogSchema.Instance, new DropFileLimits(), cancellationToken);
+
+    public static IAsyncEnumerable<ParsedRow<ClickLogRow>> ReadClickLogsAsync(
+        Stream stream, string fileName, DropFileLimits limits, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, fileName, ClickLogSchema.Instance, limits, cancellationToken);
 
     public static IAsyncEnumerable<ParsedRow<LabelRow>> ReadLabelsAsync(
         Stream stream, string fileName, CancellationToken cancellationToken = default) =>
-        ReadAsync(stream, fileName, LabelSchema.Instance, cancellationToken);
+        ReadAsync(stream, fileName, LabelSchema.Instance, new DropFileLimits(), cancellationToken);
+
+    public static IAsyncEnumerable<ParsedRow<LabelRow>> ReadLabelsAsync(
+        Stream stream, string fileName, DropFileLimits limits, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, fileName, LabelSchema.Instance, limits, cancellationToken);
 
     internal static async IAsyncEnumerable<ParsedRow<T>> ReadAsync<T>(
-        Stream stream, string fileName, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Stream stream, string fileName, RowSchema<T> schema, DropFileLimits limits, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
+        limits.Validate();
         if (FileFormat.FromFileName(fileName) is not { } format)
         {
             yield return ParsedRow<T>.Rejected(RejectedRow.ForFile(fileName, $"unsupported file type: expected {FileFormat.Supported}"));
@@ -36,15 +44,15 @@ public static class DropFileReader
         }
         if (format.Format == RowFormat.Parquet)
         {
-            await foreach (var row in ParquetRows.ReadAsync(stream, fileName, schema, cancellationToken))
+            await foreach (var row in ParquetRows.ReadAsync(stream, fileName, schema, limits, cancellationToken))
                 yield return row;
             yield break;
         }
-        await using var decompressed = format.Gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : null;
-        using var reader = new StreamReader(decompressed ?? stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        await using var decompressed = format.Gzip ? new CheckedGzipStream(stream, limits.MaxDecompressedBytes) : null;
+        var lines = new TextLines(decompressed ?? stream, fileName, limits.MaxLineLength);
         var rows = format.Format == RowFormat.Jsonl
-            ? JsonlRows.ReadAsync(reader, fileName, schema, cancellationToken)
-            : TsvRows.ReadAsync(reader, fileName, schema, cancellationToken);
+            ? JsonlRows.ReadAsync(lines, schema, cancellationToken)
+            : TsvRows.ReadAsync(lines, schema, cancellationToken);
         await foreach (var row in rows)
             yield return row;
     }

@@ -13,14 +13,14 @@ internal static class JsonlRows
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async IAsyncEnumerable<ParsedRow<T>> ReadAsync<T>(
-        TextReader reader, string file, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TextLines lines, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
-        await foreach (var line in TextLines.ReadAsync(reader, file, 0, cancellationToken))
+        await foreach (var line in lines.ReadAsync(cancellationToken))
         {
             yield return line.Failure is { } failure
                 ? ParsedRow<T>.Rejected(failure)
-                : ParseLine(line.Text, file, line.Number, schema);
+                : ParseLine(line.Text, lines.File, line.Number, schema);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Parquet;
 using Parquet.Schema;
 
@@ -15,13 +16,16 @@ internal static partial class ParquetRows
 
     private static bool IsSupported(Type clrType) => _supported.Contains(clrType);
 
+    /// <summary>The row group's values, column by column; or the whole reason the file is rejected.</summary>
     private static async Task<(object?[][]? Values, string? Failure)> ReadRowGroupAsync(
-        ParquetReader reader, int group, List<DataField> columns, CancellationToken cancellationToken)
+        ParquetReader reader, int group, List<DataField> columns, DropFileLimits limits, CancellationToken cancellationToken)
     {
         try
         {
             using var rowGroup = reader.OpenRowGroupReader(group);
-            var rows = checked((int)rowGroup.RowCount);
+            if (SizeProblem(rowGroup, group, columns, limits) is { } problem)
+                return (null, problem);
+            var rows = (int)rowGroup.RowCount;
             var values = new object?[columns.Count][];
             for (var c = 0; c < columns.Count; c++)
                 values[c] = await ReadColumnAsync(rowGroup, columns[c], rows, cancellationToken);
@@ -29,8 +33,26 @@ internal static partial class ParquetRows
         }
         catch (Exception e) when (IsDataFault(e))
         {
-            return (null, e.Message);
+            return (null, $"unreadable file: row group {group}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The arrays are sized by the footer's row count, which a few changed bytes can make 20 million: it must agree
+    /// with each column chunk's value count (flat columns hold one value, null or not, a row) and stay within the limit.
+    /// </summary>
+    private static string? SizeProblem(ParquetRowGroupReader rowGroup, int group, List<DataField> columns, DropFileLimits limits)
+    {
+        var rows = rowGroup.RowCount;
+        foreach (var column in columns)
+        {
+            var values = rowGroup.GetMetadata(column)?.MetaData?.NumValues;
+            if (values != rows)
+                return $"inconsistent Parquet metadata: row group {group} claims {rows} rows, but column {column.Name} holds {values?.ToString(CultureInfo.InvariantCulture) ?? "no"} values";
+        }
+        return rows > limits.MaxRowGroupRows
+            ? $"row group too large: row group {group} has {rows} rows, more than {limits.MaxRowGroupRows} (setting {nameof(DropFileLimits.MaxRowGroupRows)})"
+            : null;
     }
 
     private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, int rows, CancellationToken ct)

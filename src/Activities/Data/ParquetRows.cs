@@ -5,14 +5,15 @@ using Parquet.Schema;
 namespace RankDistill.Activities.Data;
 
 /// <summary>
-/// Parquet files, read one row group at a time (memory stays one row group). Columns are
+/// Parquet files, read one row group at a time (memory stays one row group, whose size is checked against the
+/// columns and <see cref="DropFileLimits.MaxRowGroupRows"/> before anything is allocated for it). Columns are
 /// top-level fields named as the schema's columns (any case); integer, floating, boolean,
 /// string and timestamp physical types are accepted and validated like the text formats.
 /// </summary>
 internal static partial class ParquetRows
 {
     public static async IAsyncEnumerable<ParsedRow<T>> ReadAsync<T>(
-        Stream stream, string file, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Stream stream, string file, RowSchema<T> schema, DropFileLimits limits, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
         // The footer is at the end, so the reader seeks; a blob download stream cannot, so it is
@@ -35,10 +36,10 @@ internal static partial class ParquetRows
             long rowsBefore = 0;
             for (var group = 0; group < reader.RowGroupCount; group++)
             {
-                var (values, readFailure) = await ReadRowGroupAsync(reader, group, columns, cancellationToken);
+                var (values, readFailure) = await ReadRowGroupAsync(reader, group, columns, limits, cancellationToken);
                 if (values is null)
                 {
-                    yield return ParsedRow<T>.Rejected(RejectedRow.ForFile(file, $"unreadable file: row group {group}: {readFailure}"));
+                    yield return ParsedRow<T>.Rejected(RejectedRow.ForFile(file, readFailure!));
                     yield break;
                 }
                 var rowCount = values.Length == 0 ? 0 : values[0].Length;

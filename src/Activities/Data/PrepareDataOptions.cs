@@ -5,6 +5,9 @@ public sealed record PrepareDataOptions
 {
     public SplitOptions Split { get; init; } = new();
 
+    /// <summary>Bounds on reading one drop file: line length, decompressed size, Parquet row group size.</summary>
+    public DropFileLimits Limits { get; init; } = new();
+
     /// <summary>
     /// Clicks with a logged dwell time below this many milliseconds are not CPT examples (a quick
     /// return to the results usually means the page disappointed). 0, the default, keeps every

@@ -7,7 +7,14 @@ namespace RankDistill.Activities.Data;
 /// </summary>
 public sealed record PrepareDataSummary
 {
+    /// <summary>Data files of the drop (markers such as _SUCCESS aside), each read or rejected by name with its reason.</summary>
     public required int ClickFiles { get; init; }
+
+    /// <summary>
+    /// Of <see cref="ClickFiles"/>, those refused by the store, of an unknown type, or not read to their end (damaged,
+    /// past a limit): each has a file-level line in rejected/clicklogs.jsonl. Not required: results written before it existed read as 0.
+    /// </summary>
+    public int ClickFilesRejected { get; init; }
     public required long ClickRowsRead { get; init; }
     public required long ClickRowsRejected { get; init; }
     public required IReadOnlyDictionary<string, long> ClickRejectionsByReason { get; init; }
@@ -21,6 +28,9 @@ public sealed record PrepareDataSummary
     public required SplitCounts ClickRows { get; init; }
 
     public required int LabelFiles { get; init; }
+
+    /// <summary>Of <see cref="LabelFiles"/>, those rejected as a whole or in part, as <see cref="ClickFilesRejected"/>.</summary>
+    public int LabelFilesRejected { get; init; }
     public required long LabelRowsRead { get; init; }
     public required long LabelRowsRejected { get; init; }
     public required IReadOnlyDictionary<string, long> LabelRejectionsByReason { get; init; }

@@ -14,6 +14,9 @@ internal sealed class RejectionTally(PreparedJsonl.LineWriter output)
 
     public IReadOnlyDictionary<string, long> ByKind => _byKind;
 
+    /// <summary>Files refused or not read to their end; each reader rejects a file at most once.</summary>
+    public int FilesRejected => _fileLevel.Count;
+
     public void CountAccepted() => RowsRead++;
 
     public async Task RejectAsync(RejectedRow rejection, CancellationToken cancellationToken)

@@ -11,17 +11,23 @@ namespace RankDistill.Activities.Data;
 internal static class TsvRows
 {
     public static async IAsyncEnumerable<ParsedRow<T>> ReadAsync<T>(
-        TextReader reader, string file, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TextLines lines, RowSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
-        var (header, failure) = await TextLines.ReadLineAsync(reader, cancellationToken);
+        var file = lines.File;
+        var (header, tooLong, failure) = await lines.ReadLineAsync(cancellationToken);
         if (failure is not null)
         {
-            yield return ParsedRow<T>.Rejected(TextLines.Unreadable(file, 0, failure));
+            yield return ParsedRow<T>.Rejected(failure);
             yield break;
         }
         if (header is null)
             yield break; // an empty file has no rows and nothing wrong with it
+        if (tooLong)
+        {
+            yield return ParsedRow<T>.Rejected(RejectedRow.ForFile(file, lines.TooLongReason("header")));
+            yield break;
+        }
         var names = header.Split('\t').Select(n => n.Trim()).ToArray();
         var missing = schema.Columns.FirstOrDefault(c => c.Required && !names.Contains(c.Name, StringComparer.OrdinalIgnoreCase));
         if (missing is not null)
@@ -30,7 +36,7 @@ internal static class TsvRows
             yield break;
         }
 
-        await foreach (var line in TextLines.ReadAsync(reader, file, 1, cancellationToken))
+        await foreach (var line in lines.ReadAsync(cancellationToken))
         {
             yield return line.Failure is { } lineFailure
                 ? ParsedRow<T>.Rejected(lineFailure)

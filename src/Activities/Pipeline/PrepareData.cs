@@ -41,7 +41,7 @@ public sealed class PrepareData(IArtifactStore store, ActivityCancellation cance
         {
             var options = new PrepareDataOptions { SampledCandidates = input.Settings.SampledCandidates, SampleSeed = input.Settings.Seed };
             summary = await new DatasetPreparer(options)
-                .PrepareAsync(clickFiles.Select(f => f.File).ToList(), labelFiles.Select(f => f.File).ToList(), new FolderSink(local), cancellationToken);
+                .PrepareAsync(clickFiles.Files, labelFiles.Files, new FolderSink(local), cancellationToken);
         }
         catch (UnusableDropException)
         {
@@ -55,28 +55,39 @@ public sealed class PrepareData(IArtifactStore store, ActivityCancellation cance
         var lists = checked((int)(summary.CandidateLists.Train + summary.CandidateLists.Dev));
         var result = new PreparedData(
             summary,
-            [.. clickFiles.Concat(labelFiles).Select(f => f.Input)],
+            [.. clickFiles.Inputs, .. labelFiles.Inputs],
             lists,
             (lists + input.Settings.LabelingShardSize - 1) / input.Settings.LabelingShardSize);
         var data = Path.Combine(local, "data");
         RunArtifacts.WriteResult(data, result);
         await store.PublishFolderAsync(output, data, cancellationToken);
-        Logs.DataPrepared(logger, input.RunId, clickFiles.Count + labelFiles.Count, summary.ClickRowsRead, summary.ClickRowsRejected, lists, result.LabelingShards);
+        Logs.DataPrepared(logger, input.RunId, clickFiles.Files.Count + labelFiles.Files.Count, summary.ClickRowsRead, summary.ClickRowsRejected, lists, result.LabelingShards);
         return result;
     }
 
-    /// <summary>The data files under a drop folder, in name order, with their lineage; markers and dot-names are not data.</summary>
-    private async Task<List<(DropFile File, InputFile Input)>> DropFilesAsync(string prefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// The data files under a drop folder with their lineage, and those the store refuses to open (to be rejected by
+    /// name, not lost); markers and dot-names are not data.
+    /// </summary>
+    private async Task<(List<DropFile> Files, List<InputFile> Inputs)> DropFilesAsync(string prefix, CancellationToken cancellationToken)
     {
-        var files = new List<(DropFile, InputFile)>();
+        var files = new List<DropFile>();
+        var inputs = new List<InputFile>();
         await foreach (var info in store.ListAsync(prefix, cancellationToken))
         {
-            var name = info.Name[prefix.Length..];
-            var file = new DropFile(name, ct => store.OpenReadAsync(info.Name, ct));
-            if (!file.IsMarker)
-                files.Add((file, new InputFile(info.Name, info.Size, info.ETag)));
+            var file = new DropFile(info.Name[prefix.Length..], ct => store.OpenReadAsync(info.Name, ct));
+            if (file.IsMarker)
+                continue;
+            files.Add(file);
+            inputs.Add(new InputFile(info.Name, info.Size, info.ETag));
         }
-        return files;
+        await foreach (var refused in store.ListRefusedAsync(prefix, cancellationToken))
+        {
+            var file = DropFile.Refused(refused.Name[prefix.Length..], refused.Reason);
+            if (!file.IsMarker)
+                files.Add(file);
+        }
+        return (files, inputs);
     }
 
     private async Task PublishRejectedAsync(string runId, string local, CancellationToken cancellationToken)

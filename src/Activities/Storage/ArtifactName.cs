@@ -33,6 +33,9 @@ public static class ArtifactName
     /// <summary>Whether <paramref name="name"/> follows every rule.</summary>
     public static bool IsValid(string name) => Check(name, isPrefix: false) is null;
 
+    /// <summary>The rule <paramref name="name"/> breaks, in words, or null when it follows every rule.</summary>
+    internal static string? RuleBrokenBy(string name) => Check(name, isPrefix: false);
+
     /// <summary>
     /// Checks a listing prefix: an area and a slash, then any start of a valid name (the last segment may be partial).
     /// </summary>

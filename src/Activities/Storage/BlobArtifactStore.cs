@@ -113,6 +113,31 @@ public sealed class BlobArtifactStore : IArtifactStore
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(
         string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var (name, item) in ListBlobsAsync(prefix, cancellationToken))
+        {
+            // Blobs written by other tools may break our name rules; a caller could not use such a name (ListRefusedAsync has them).
+            if (ArtifactName.IsValid(name))
+            {
+                yield return new ArtifactInfo(
+                    name, item.Properties.ContentLength ?? 0, ETagOf(item.Properties.ETag), item.Properties.LastModified ?? default);
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<RefusedArtifact> ListRefusedAsync(
+        string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (name, _) in ListBlobsAsync(prefix, cancellationToken))
+        {
+            if (ArtifactName.RuleBrokenBy(name) is { } rule)
+                yield return new RefusedArtifact(name, rule);
+        }
+    }
+
+    /// <summary>Every blob under <paramref name="prefix"/>, with its artifact name (area and blob name), whatever rules the name breaks.</summary>
+    private async IAsyncEnumerable<(string Name, BlobItem Item)> ListBlobsAsync(
+        string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ArtifactName.ValidatePrefix(prefix);
         var (area, path) = ArtifactName.Split(prefix);
         var container = _service.GetBlobContainerClient(_options.ContainerPrefix + area);
@@ -133,14 +158,7 @@ public sealed class BlobArtifactStore : IArtifactStore
             {
                 throw Failure("list", prefix, e);
             }
-            var item = items.Current;
-            var name = $"{area}/{item.Name}";
-            // Blobs written by other tools may break our name rules; a caller could not use such a name.
-            if (ArtifactName.IsValid(name))
-            {
-                yield return new ArtifactInfo(
-                    name, item.Properties.ContentLength ?? 0, ETagOf(item.Properties.ETag), item.Properties.LastModified ?? default);
-            }
+            yield return ($"{area}/{items.Current.Name}", items.Current);
         }
     }
 

@@ -34,6 +34,13 @@ public interface IArtifactStore
     /// </summary>
     IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What <see cref="ListAsync"/> leaves out under <paramref name="prefix"/> because no caller could open it, with the
+    /// reason: names that break <see cref="ArtifactName"/>'s rules (written by other tools) and, in the local store,
+    /// symbolic links. A reader that must account for every file of a folder (PrepareData) reports these.
+    /// </summary>
+    IAsyncEnumerable<RefusedArtifact> ListRefusedAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes <paramref name="name"/>; returns false when it did not exist.</summary>
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
 }

@@ -12,9 +12,18 @@ namespace RankDistill.Activities.Storage;
 /// and the sharing violations Windows raises are avoided by unique staging names and readers that allow deletion.
 /// A name cannot be both a file and a folder of other artifacts here (Blob Storage allows it); such a write is refused.
 /// </para>
+/// <para>
+/// Symbolic links are never followed: a link can lead out of the root, or round in a loop. Listing reports them
+/// (<see cref="ListRefusedAsync"/>) without entering them, and any operation on a name whose path passes through one
+/// fails with <see cref="ArtifactStoreException"/> naming the link. The check runs before each operation, so a link
+/// made in between is not caught: it guards against mistakes and careless tools; the folder's permissions guard the rest.
+/// </para>
 /// </summary>
 public sealed class LocalArtifactStore : IArtifactStore
 {
+    /// <summary>Why a symbolic link is refused, in listings and errors.</summary>
+    public const string LinkRefusal = "it is a symbolic link, which the store does not follow: a link can lead out of its folder";
+
     private const string StagingFolder = ".staging";
     private readonly string _root;
     private readonly string _staging;
@@ -47,7 +56,7 @@ public sealed class LocalArtifactStore : IArtifactStore
         string name, Func<Stream, CancellationToken, Task> produce, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(produce);
-        var target = PathOf(name);
+        var target = PathOf("write", name);
         var staging = Path.Combine(_staging, $"{Guid.NewGuid():N}.tmp");
         var committed = false;
         try
@@ -80,7 +89,7 @@ public sealed class LocalArtifactStore : IArtifactStore
 
     public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default)
     {
-        var path = PathOf(name);
+        var path = PathOf("read", name);
         try
         {
             // FileShare.Delete: a writer may rename a new version over this one while we read the old one.
@@ -101,38 +110,37 @@ public sealed class LocalArtifactStore : IArtifactStore
 
     public Task<ArtifactInfo?> GetInfoAsync(string name, CancellationToken cancellationToken = default)
     {
-        var file = new FileInfo(PathOf(name));
+        var file = new FileInfo(PathOf("get info", name));
         return Task.FromResult(file.Exists ? Info(name, file) : null);
     }
 
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(
         string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArtifactName.ValidatePrefix(prefix);
-        var folder = Path.Combine(_root, prefix[..(prefix.LastIndexOf('/') + 1)]);
-        if (!Directory.Exists(folder))
-            yield break;
-        List<ArtifactInfo> found;
-        try
-        {
-            found = [.. Enumerate(folder).Where(a => a.Name.StartsWith(prefix, StringComparison.Ordinal) && ArtifactName.IsValid(a.Name))];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Failure("list", prefix, e);
-        }
-        found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (var info in found)
+        foreach (var entry in Entries(prefix))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return info;
+            if (!entry.IsLink && ArtifactName.IsValid(entry.Name))
+                yield return new ArtifactInfo(entry.Name, entry.Length, ETagOf(entry.LastWrite, entry.Length), entry.LastWrite);
+        }
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<RefusedArtifact> ListRefusedAsync(
+        string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in Entries(prefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if ((entry.IsLink ? LinkRefusal : ArtifactName.RuleBrokenBy(entry.Name)) is { } reason)
+                yield return new RefusedArtifact(entry.Name, reason);
         }
         await Task.CompletedTask;
     }
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
-        var path = PathOf(name);
+        var path = PathOf("delete", name);
         if (!File.Exists(path))
             return Task.FromResult(false);
         try
@@ -147,15 +155,31 @@ public sealed class LocalArtifactStore : IArtifactStore
         return Task.FromResult(true);
     }
 
-    private string PathOf(string name)
+    private string PathOf(string operation, string name)
     {
         ArtifactName.Validate(name);
         var path = Path.GetFullPath(Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar)));
         // The name rules already forbid escaping; this guards the rules.
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new InvalidArtifactNameException(name, "it resolves outside the store's folder");
+        RefuseLinks(operation, name, path);
         return path;
     }
+
+    /// <summary>Throws when a folder or file on the way from the root to <paramref name="path"/> is a symbolic link.</summary>
+    private void RefuseLinks(string operation, string name, string path)
+    {
+        for (var end = path.IndexOf(Path.DirectorySeparatorChar, _root.Length + 1); ; end = path.IndexOf(Path.DirectorySeparatorChar, end + 1))
+        {
+            var step = end < 0 ? path : path[..end];
+            if (new FileInfo(step).LinkTarget is not null)
+                throw Failure(operation, name, new IOException($"'{NameOf(step)}': {LinkRefusal}"));
+            if (end < 0)
+                return;
+        }
+    }
+
+    private string NameOf(string path) => path[(_root.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/');
 
     private FileStream OpenStaging(string name, string staging)
     {
@@ -209,19 +233,46 @@ public sealed class LocalArtifactStore : IArtifactStore
         }
     }
 
-    private IEnumerable<ArtifactInfo> Enumerate(string folder)
+    /// <summary>A file or a link under the root, as listed.</summary>
+    private readonly record struct Entry(string Name, bool IsLink, long Length, DateTimeOffset LastWrite);
+
+    /// <summary>Files and links whose names start with <paramref name="prefix"/>, in ordinal name order.</summary>
+    private List<Entry> Entries(string prefix)
     {
-        var rootLength = _root.Length + 1;
+        ArtifactName.ValidatePrefix(prefix);
+        var folder = Path.Combine(_root, prefix[..(prefix.LastIndexOf('/') + 1)]);
+        RefuseLinks("list", prefix, folder.TrimEnd(Path.DirectorySeparatorChar));
+        if (!Directory.Exists(folder))
+            return [];
+        List<Entry> found;
+        try
+        {
+            found = [.. Enumerate(folder).Where(e => e.Name.StartsWith(prefix, StringComparison.Ordinal))];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("list", prefix, e);
+        }
+        found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return found;
+    }
+
+    private IEnumerable<Entry> Enumerate(string folder)
+    {
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        return new FileSystemEnumerable<ArtifactInfo>(folder, (ref FileSystemEntry e) =>
+        return new FileSystemEnumerable<Entry>(folder, (ref FileSystemEntry e) =>
             {
-                var name = e.ToFullPath()[rootLength..].Replace(Path.DirectorySeparatorChar, '/');
-                return new ArtifactInfo(name, e.Length, ETagOf(e.LastWriteTimeUtc, e.Length), e.LastWriteTimeUtc);
+                var isLink = IsLink(ref e);
+                return new Entry(NameOf(e.ToFullPath()), isLink, isLink ? 0 : e.Length, e.LastWriteTimeUtc);
             }, options)
         {
-            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory,
+            // A link is listed (and refused), never entered: it could lead out of the root, or round in a loop.
+            ShouldIncludePredicate = (ref FileSystemEntry e) => IsLink(ref e) || !e.IsDirectory,
+            ShouldRecursePredicate = (ref FileSystemEntry e) => !IsLink(ref e),
         };
     }
+
+    private static bool IsLink(ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0;
 
     private void DeleteStaleStagingFiles()
     {

@@ -182,8 +182,29 @@ public sealed class DatasetPreparerTests
             error.Message, StringComparison.Ordinal);
         Assert.Contains("missing query: 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("invalid JSON: 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("unusable files: b.jsonl.gz (unreadable file: after line 0: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unusable files: b.jsonl.gz (truncated or corrupt gzip: after line 0: the file does not start with a gzip header)", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, sink.Read<RejectedRow>(PreparedDataPaths.RejectedClickLogs).Count);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_FilesThatCannotBeRead_EachRejectedByNameWithItsReasonAndCounted()
+    {
+        var (clicks, labels) = await SmallDropAsync();
+        const string Rule = "it contains ':', which file names on Windows cannot hold";
+        DropFile[] more = [.. clicks, DropFile.Refused("part:2.jsonl", Rule), File("part-00003.csv", Encoding.UTF8.GetBytes("a,b\n"))];
+        var sink = new MemorySink();
+
+        var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(more, labels, sink, TestContext.Current.CancellationToken);
+
+        Assert.Equal((4, 2), (summary.ClickFiles, summary.ClickFilesRejected)); // the marker is neither
+        Assert.Equal((1, 0), (summary.LabelFiles, summary.LabelFilesRejected));
+        Assert.Equal(
+            [
+                ("part-00003.csv", "unsupported file type: expected .jsonl, .jsonl.gz, .tsv, .tsv.gz or .parquet"),
+                ("part:2.jsonl", $"refused by the store: {Rule}"),
+            ],
+            sink.Read<RejectedRow>(PreparedDataPaths.RejectedClickLogs).Where(r => r.IsFileLevel).Select(r => (r.File, r.Reason)));
+        Assert.Equal(1, summary.ClickRejectionsByReason["refused by the store"]);
     }
 
     [Fact]

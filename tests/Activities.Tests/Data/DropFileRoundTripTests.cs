@@ -38,6 +38,22 @@ public sealed class DropFileRoundTripTests
     }
 
     [Theory]
+    [InlineData("many.jsonl")]
+    [InlineData("many.tsv.gz")]
+    public async Task ClickLogs_ManyRowsAcrossReadBuffers_SameRows(string fileName)
+    {
+        // Far more than one read of bytes: multi-byte characters and line ends fall across every buffer boundary.
+        var rows = Enumerable.Range(0, 3_000).Select(i => ClickRows[i % ClickRows.Length] with { Position = i + 1 }).ToArray();
+        using var stream = new MemoryStream();
+        await DropFileWriter.WriteClickLogsAsync(stream, fileName, rows, TestContext.Current.CancellationToken);
+        stream.Position = 0;
+
+        var results = await DropFileReader.ReadClickLogsAsync(stream, fileName, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(rows, results.Select(r => r.Row));
+    }
+
+    [Theory]
     [MemberData(nameof(FileNames))]
     public async Task Labels_WrittenThenRead_SameRowsNoRejections(string fileName)
     {

@@ -164,7 +164,7 @@ public sealed class RowValidationTests
 
         var rejected = Assert.Single(results).Rejection!;
         Assert.True(rejected.IsFileLevel);
-        Assert.StartsWith("unreadable file: after line 0: ", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal("truncated or corrupt gzip: after line 0: the file does not start with a gzip header", rejected.Reason);
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class RowValidationTests
 
         var last = results[^1].Rejection!;
         Assert.True(last.IsFileLevel, $"expected a file-level rejection last, got {last}");
-        Assert.StartsWith("unreadable file: after line ", last.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("truncated or corrupt gzip: after line ", last.Reason, StringComparison.Ordinal);
         Assert.InRange(results.Count(r => r.Row is not null), 1, 4999);
     }
 

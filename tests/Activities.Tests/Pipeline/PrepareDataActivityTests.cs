@@ -62,6 +62,32 @@ public sealed class PrepareDataActivityTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_FilesTheStoreRefuses_RejectedByNameAndCounted()
+    {
+        await _harness.WriteDropAsync();
+        var drop = Path.GetDirectoryName(_harness.FileOf("clicklogs/tiny/part-00000.jsonl"))!;
+        var outside = Path.Combine(Path.GetDirectoryName(_harness.Local.Root)!, $"outside-{Guid.NewGuid():N}.jsonl");
+        var line = await File.ReadAllLinesAsync(Path.Combine(drop, "part-00000.jsonl"), TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(outside, line.Take(1), TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(Path.Combine(drop, "bad:name.jsonl"), line.Take(1), TestContext.Current.CancellationToken);
+        File.CreateSymbolicLink(Path.Combine(drop, "linked.jsonl"), outside);
+        using var context = new TestActivityContext(_harness);
+
+        var prepared = await _harness.Prepare.RunAsync(context, PipelineHarness.Request("r1"));
+
+        File.Delete(outside);
+        Assert.Equal((3, 2), (prepared.Summary.ClickFiles, prepared.Summary.ClickFilesRejected));
+        var rejected = System.Text.Encoding.UTF8.GetString(await _harness.ReadAsync($"{RunLayout.Rejected("r1")}/clicklogs.jsonl"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(PreparedJsonl.FromLine<RejectedRow>);
+        Assert.Equal(
+            [
+                new RejectedRow("bad:name.jsonl", 0, "refused by the store: it contains ':', which file names on Windows cannot hold", ""),
+                new RejectedRow("linked.jsonl", 0, $"refused by the store: {LocalArtifactStore.LinkRefusal}", ""),
+            ],
+            rejected);
+    }
+
+    [Fact]
     public async Task RunAsync_OnlyGarbage_ThrowsUnusableDropSayingWhy()
     {
         var ct = TestContext.Current.CancellationToken;

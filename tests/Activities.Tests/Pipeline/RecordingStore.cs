@@ -51,5 +51,8 @@ internal sealed class RecordingStore(LocalArtifactStore inner) : IArtifactStore
 
     public IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 
+    public IAsyncEnumerable<RefusedArtifact> ListRefusedAsync(string prefix, CancellationToken cancellationToken = default) =>
+        inner.ListRefusedAsync(prefix, cancellationToken);
+
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) => inner.DeleteAsync(name, cancellationToken);
 }

@@ -35,6 +35,24 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IAsyncDispo
     }
 
     [Fact]
+    public async Task ListRefusedAsync_BlobNamesBreakingTheRules_ReportedWithTheRule()
+    {
+        // Another tool wrote these: Blob Storage takes names our rules refuse, so no caller could open them. The escaped
+        // name is stored as written (the SDK escapes '%'), an ordinary name that is listed and read like any other.
+        await _target.Store.WriteAsync("clicklogs/d1/good.jsonl", new byte[1], Ct);
+        var container = _target.Service.GetBlobContainerClient(_target.Options.ContainerPrefix + "clicklogs");
+        await container.GetBlobClient("d1/bad:name.jsonl").UploadAsync(BinaryData.FromBytes(new byte[1]), Ct);
+        await container.GetBlobClient("d1/..%2f..%2fescape.jsonl").UploadAsync(BinaryData.FromBytes(new byte[1]), Ct);
+
+        Assert.Equal(
+            ["clicklogs/d1/..%2f..%2fescape.jsonl", "clicklogs/d1/good.jsonl"],
+            await _target.Store.ListAsync("clicklogs/d1/", Ct).Select(a => a.Name).ToListAsync(Ct));
+        Assert.Equal(
+            [new RefusedArtifact("clicklogs/d1/bad:name.jsonl", "it contains ':', which file names on Windows cannot hold")],
+            await _target.Store.ListRefusedAsync("clicklogs/d1/", Ct).ToListAsync(Ct));
+    }
+
+    [Fact]
     public async Task Stores_DifferentContainerPrefixes_DoNotSeeEachOther()
     {
         await using var other = StoreUnderTest.Blob(azurite);

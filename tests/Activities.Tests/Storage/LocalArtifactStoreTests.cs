@@ -69,6 +69,61 @@ public sealed class LocalArtifactStoreTests : IAsyncDisposable
         Assert.Contains("write 'runs/r1/a' failed: a folder of other artifacts has that name", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Real links under runs/r1: to a file outside the root, to a folder outside it, and back to r1 (a loop).</summary>
+    private async Task<string> LinkOutAsync()
+    {
+        await Store.WriteAsync("runs/r1/real.txt", "inside"u8.ToArray(), Ct);
+        var outside = Path.Combine(_target.Folder, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "outside");
+        var r1 = Path.Combine(_target.Root, "runs", "r1");
+        File.CreateSymbolicLink(Path.Combine(r1, "file-link.txt"), Path.Combine(outside, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(r1, "folder-link"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(r1, "loop"), r1);
+        return outside;
+    }
+
+    [Fact]
+    public async Task ListAsync_SymbolicLinks_NotFollowedButReportedAsRefused()
+    {
+        await LinkOutAsync();
+
+        Assert.Equal(["runs/r1/real.txt"], await Store.ListAsync("runs/", Ct).Select(a => a.Name).ToListAsync(Ct));
+        var refused = await Store.ListRefusedAsync("runs/", Ct).ToListAsync(Ct);
+        Assert.Equal(["runs/r1/file-link.txt", "runs/r1/folder-link", "runs/r1/loop"], refused.Select(r => r.Name));
+        Assert.All(refused, r => Assert.Equal(LocalArtifactStore.LinkRefusal, r.Reason));
+    }
+
+    [Theory]
+    [InlineData("runs/r1/file-link.txt", "runs/r1/file-link.txt")]
+    [InlineData("runs/r1/folder-link/secret.txt", "runs/r1/folder-link")]
+    [InlineData("runs/r1/loop/real.txt", "runs/r1/loop")]
+    public async Task EveryOperation_ThroughSymbolicLink_RefusedNamingTheLink(string name, string link)
+    {
+        var outside = await LinkOutAsync();
+
+        var read = await Assert.ThrowsAsync<ArtifactStoreException>(() => Store.OpenReadAsync(name, Ct));
+        Assert.Equal($"{Store.Description}: read '{name}' failed: '{link}': {LocalArtifactStore.LinkRefusal}", read.Message);
+        await Assert.ThrowsAsync<ArtifactStoreException>(() => Store.GetInfoAsync(name, Ct));
+        await Assert.ThrowsAsync<ArtifactStoreException>(() => Store.WriteAsync(name, "new"u8.ToArray(), Ct));
+        await Assert.ThrowsAsync<ArtifactStoreException>(() => Store.DeleteAsync(name, Ct));
+        await Assert.ThrowsAsync<ArtifactStoreException>(async () => await Store.ListAsync(name + "/", Ct).ToListAsync(Ct));
+        Assert.Equal("outside", File.ReadAllText(Path.Combine(outside, "secret.txt")));
+        Assert.Equal(["secret.txt"], Directory.EnumerateFileSystemEntries(outside).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task ListRefusedAsync_FileNameBreakingTheRules_ReportedWithTheRule()
+    {
+        await Store.WriteAsync("runs/r1/good.txt", new byte[1], Ct);
+        File.WriteAllBytes(Path.Combine(_target.Root, "runs", "r1", "bad:name.txt"), new byte[1]);
+
+        Assert.Equal(["runs/r1/good.txt"], await Store.ListAsync("runs/r1/", Ct).Select(a => a.Name).ToListAsync(Ct));
+        Assert.Equal(
+            [new RefusedArtifact("runs/r1/bad:name.txt", "it contains ':', which file names on Windows cannot hold")],
+            await Store.ListRefusedAsync("runs/r1/", Ct).ToListAsync(Ct));
+    }
+
     [Fact]
     public void Constructor_StagingFilesOlderThanTheLimit_DeletesThemAndKeepsRecentOnes()
     {
