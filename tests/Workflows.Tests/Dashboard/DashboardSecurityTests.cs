@@ -210,6 +210,29 @@ public sealed class DashboardSecurityTests
         Assert.Contains("evaluation set of run run-drop-secret is empty", bodies[5], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task History_AccountKeyInAnEventPayload_NeverShownInAnyEscaping()
+    {
+        // A base64 key with '+': System.Text.Json writes it as \u002B inside the event's nested JSON payload.
+        const string AccountKey = "QUJDREVGR0hJSktMTU5PUFFS+U1RVVldYWVphYmNkZWZnaGlq+a2xtbm9wcXJzdHV2d3h5ejAx==";
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
+        };
+        await using var host = await DashboardTestHost.StartAsync(settings);
+        var id = await host.StartPipelineAsync("drop-escaped", holdForEvent: "approve");
+        await host.WaitUntilHeldAsync(id);
+        await host.Client.RaiseEventAsync(id, "rotated", new { key = AccountKey, note = $"new key {AccountKey}" }, TestContext.Current.CancellationToken);
+        Assert.Contains(await host.SettledHistoryAsync(id), e => e is EventRaisedEvent { Name: "rotated" } r && r.Input!.Contains("\\u002B", StringComparison.Ordinal));
+
+        var body = await host.Http.GetStringAsync($"api/instances/{id}/history", TestContext.Current.CancellationToken);
+
+        // Every run of the key between the characters JSON may escape: no escaping of it can show through.
+        Assert.All(AccountKey.Split(['+', '='], StringSplitOptions.RemoveEmptyEntries), part => Assert.DoesNotContain(part, body, StringComparison.Ordinal));
+        Assert.Contains("rotated", body, StringComparison.Ordinal);
+        await host.Client.TerminateInstanceAsync(id, "test done", TestContext.Current.CancellationToken);
+    }
+
     /// <summary>No control message reached the held instance: it was not terminated, suspended, resumed or sent its event.</summary>
     private static void AssertUntouched(IList<HistoryEvent> history) =>
         Assert.DoesNotContain(history, e => e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or ExecutionRewoundEvent
