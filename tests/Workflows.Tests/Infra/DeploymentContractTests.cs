@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using RankDistill.TaskHub;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Hosting;
