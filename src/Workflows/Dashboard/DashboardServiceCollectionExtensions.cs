@@ -42,6 +42,7 @@ public static class DashboardServiceCollectionExtensions
             // The security middleware sends X-Frame-Options: DENY on every response already.
             o.SuppressXFrameOptionsHeader = true;
         });
+        services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;
     }
