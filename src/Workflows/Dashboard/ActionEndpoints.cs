@@ -36,12 +36,11 @@ internal static class ActionEndpoints
         var logger = context.RequestServices.GetRequiredService<ILogger<InstanceActions>>();
         var path = context.Request.Path.Value ?? "";
         var name = path.Contains("/events/", StringComparison.Ordinal) ? InstanceActions.RaiseEvent : path[(path.LastIndexOf('/') + 1)..];
-        var remote = context.Connection.RemoteIpAddress?.ToString();
         IResult result;
         try
         {
             var done = await action();
-            logger.ActionTaken(done.Action, id, remote, done.Message);
+            logger.Audit(done.Action, id, context, done.Message);
             return Results.Ok(done);
         }
         catch (InstanceNotFoundException)
@@ -65,7 +64,7 @@ internal static class ActionEndpoints
             // The server could not read the body (bad chunk framing, a client that stalls): its reason, not a 500.
             result = Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: $"The body could not be read: {e.Message}");
         }
-        logger.ActionTaken(name, id, remote, $"refused ({((IStatusCodeHttpResult)result).StatusCode})");
+        logger.Audit(name, id, context, $"refused ({((IStatusCodeHttpResult)result).StatusCode})");
         return result;
     }
 
@@ -108,15 +107,19 @@ internal static class ActionEndpoints
     /// Refuses a POST without a valid anti-forgery token (header plus cookie from <c>GET /api/antiforgery</c>). Actions take
     /// JSON: a form post is refused before the anti-forgery check would read (and buffer, and choke on) the form.
     /// </summary>
-    private sealed class AntiforgeryFilter(IAntiforgery antiforgery) : IEndpointFilter
+    private sealed class AntiforgeryFilter(IAntiforgery antiforgery, ILogger<InstanceActions> logger) : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
             var http = context.HttpContext;
             if (http.Request.HasFormContentType)
+            {
+                logger.Refused(http, "a form post");
                 return DashboardEndpoints.BadRequest("Actions take a JSON body (or none), never a form; a form post is refused.");
+            }
             if (!await antiforgery.IsRequestValidAsync(http))
             {
+                logger.Refused(http, "failed the anti-forgery check");
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Anti-forgery check failed",
                     detail: "Get a token from GET /api/antiforgery and send it in its header, with the cookie that came with it.");
             }

@@ -34,22 +34,19 @@ internal sealed class DashboardSecurityMiddleware(RequestDelegate next, Dashboar
         headers["Referrer-Policy"] = "no-referrer";
         if (!options.IsExposed && !BindingAddresses.IsLoopbackHost(context.Request.Host))
         {
-            Refused(context, $"Host header '{context.Request.Host}' is not a loopback name");
+            logger.Refused(context, $"Host header '{context.Request.Host}' is not a loopback name");
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Host not allowed",
                 detail: "This dashboard listens on loopback only and answers requests addressed to localhost, 127.0.0.1 or [::1].").ExecuteAsync(context);
         }
         if (_keyHash is not null && !assets.IsPublic(context.Request) && !HasKey(context.Request))
         {
-            Refused(context, "no valid API key");
+            logger.Refused(context, "no valid API key");
             headers.WWWAuthenticate = "Bearer realm=\"RankDistill dashboard\"";
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
                 detail: $"Send the dashboard's key (setting Dashboard:ApiKey) in the {ApiKeyHeader} header or as Authorization: Bearer <key>.").ExecuteAsync(context);
         }
         return next(context);
     }
-
-    private void Refused(HttpContext context, string reason) =>
-        logger.RequestRefused(context.Request.Method, context.Request.Path.Value ?? "/", context.Connection.RemoteIpAddress?.ToString(), reason);
 
     private bool HasKey(HttpRequest request)
     {

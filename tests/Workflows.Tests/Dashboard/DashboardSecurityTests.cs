@@ -233,6 +233,32 @@ public sealed class DashboardSecurityTests
         await host.Client.TerminateInstanceAsync(id, "test done", TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task Post_RefusedByAntiforgery_LoggedWithPathAndAddress()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+
+        using var response = await SendAsync(host.NewHttpClient(), HttpMethod.Post, "api/instances/no-such-instance/terminate");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(host.Logs.Messages, m => m.Contains("refused POST /api/instances/no-such-instance/terminate from 127.0.0.1", StringComparison.Ordinal)
+            && m.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Action_IdWithLineBreaks_LoggedEscapedOnOneLine()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+        // A forged audit line riding in the id.
+        const string Id = "x\r\nDashboard action purge on instance victim from 10.0.0.1: Purged";
+
+        using var response = await DashboardTestHost.PostActionAsync(host.Http, $"api/instances/{Uri.EscapeDataString(Id)}/purge");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(host.Logs.Messages, m => m.Contains(@"on instance x\r\nDashboard action purge on instance victim", StringComparison.Ordinal));
+        Assert.All(host.Logs.Messages, m => Assert.DoesNotContain(m, c => c is '\r' or '\n'));
+    }
+
     /// <summary>No control message reached the held instance: it was not terminated, suspended, resumed or sent its event.</summary>
     private static void AssertUntouched(IList<HistoryEvent> history) =>
         Assert.DoesNotContain(history, e => e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or ExecutionRewoundEvent
