@@ -8,14 +8,16 @@ namespace RankDistill.Workflows.Dashboard;
 /// The dashboard's front door, before anything else runs:
 /// <list type="bullet">
 /// <item>security headers on every response (a strict Content-Security-Policy: scripts, styles and data from this host only);</item>
-/// <item>loopback mode: only requests whose Host header names the loopback interface, so a web page that rebinds its
-/// own domain to 127.0.0.1 (DNS rebinding) cannot read the API;</item>
+/// <item>loopback mode (every address Kestrel bound is loopback: <see cref="ListeningAddresses"/>): only requests whose
+/// Host header names the loopback interface, so a web page that rebinds its own domain to 127.0.0.1 (DNS rebinding)
+/// cannot read the API; bound beyond loopback without a key, nothing is served;</item>
 /// <item>with an API key: every request but the static client files (which hold no data) must carry it, in
 /// <c>X-Api-Key</c> or <c>Authorization: Bearer</c>, compared in constant time; otherwise 401.</item>
 /// </list>
 /// Actions are guarded further by POST-only routes and the anti-forgery check (<see cref="DashboardEndpoints"/>).
 /// </summary>
-internal sealed class DashboardSecurityMiddleware(RequestDelegate next, DashboardOptions options, DashboardAssets assets, ILogger<DashboardSecurityMiddleware> logger)
+internal sealed class DashboardSecurityMiddleware(
+    RequestDelegate next, DashboardOptions options, DashboardAssets assets, ListeningAddresses listening, ILogger<DashboardSecurityMiddleware> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -32,7 +34,15 @@ internal sealed class DashboardSecurityMiddleware(RequestDelegate next, Dashboar
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        if (!options.IsExposed && !BindingAddresses.IsLoopbackHost(context.Request.Host))
+        var exposed = listening.IsExposed;
+        if (exposed && _keyHash is null)
+        {
+            // Between the bind and the start-up check that stops the host: nothing is served beyond loopback without a key.
+            logger.Refused(context, "listening beyond loopback without Dashboard:ApiKey");
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No API key",
+                detail: "This dashboard listens beyond loopback and has no Dashboard:ApiKey; it refuses to serve.").ExecuteAsync(context);
+        }
+        if (!exposed && !BindingAddresses.IsLoopbackHost(context.Request.Host))
         {
             logger.Refused(context, $"Host header '{context.Request.Host}' is not a loopback name");
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Host not allowed",

@@ -25,6 +25,8 @@ public static class DashboardServiceCollectionExtensions
         services.AddDashboardQueries(configuration);
         services.TryAddSingleton(options);
         services.TryAddSingleton<DashboardAssets>();
+        services.TryAddSingleton<ListeningAddresses>();
+        services.AddHostedService(s => s.GetRequiredService<ListeningAddresses>());
         services.AddDataProtection();
         services.Configure<KeyManagementOptions>(o =>
         {

@@ -78,6 +78,37 @@ public sealed class DashboardSecurityTests
         }
     }
 
+    [Fact]
+    public async Task KestrelEndpointsBeyondLoopback_WithoutKey_RefusesToRun()
+    {
+        // Kestrel's own endpoint settings win over the dashboard's URLs: only the addresses bound tell the truth.
+        var port = FreePort.Next();
+
+        var error = await Assert.ThrowsAsync<InvalidSettingsException>(() =>
+            DashboardTestHost.StartAsync(new Dictionary<string, string?> { ["Kestrel:Endpoints:Http:Url"] = $"http://0.0.0.0:{port}" }));
+
+        Assert.Contains("Dashboard:ApiKey is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"0.0.0.0:{port}", error.Message, StringComparison.Ordinal);
+        // Nothing is left listening on the port.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("api/instances", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task KestrelEndpointsBeyondLoopback_WithKey_RemoteRequestNeedsIt()
+    {
+        var port = FreePort.Next();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Http:Url"] = $"http://0.0.0.0:{port}", ["Dashboard:ApiKey"] = ApiKey };
+        await using var host = await DashboardTestHost.StartAsync(settings);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{NonLoopbackAddress()}:{port}/") };
+
+        using var missing = await http.GetAsync("api/instances", TestContext.Current.CancellationToken);
+        using var keyed = await SendAsync(http, HttpMethod.Get, "api/instances", ("X-Api-Key", ApiKey));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5080", true)]
     [InlineData("http://localhost:5080", true)]

@@ -80,7 +80,17 @@ public sealed class DashboardTestHost : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A host that refused to run must not keep its port.
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            throw;
+        }
         return new DashboardTestHost(app, dataRoot, new Uri($"http://{connectHost ?? listenHost}:{port}/"), configuration, logs);
     }
 
