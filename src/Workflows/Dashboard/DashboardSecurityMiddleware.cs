@@ -7,7 +7,8 @@ namespace RankDistill.Workflows.Dashboard;
 /// <summary>
 /// The dashboard's front door, before anything else runs:
 /// <list type="bullet">
-/// <item>security headers on every response (a strict Content-Security-Policy: scripts, styles and data from this host only);</item>
+/// <item>security headers on every response (a strict Content-Security-Policy: scripts, styles and data from this host only;
+/// <c>Cross-Origin-Resource-Policy: same-origin</c>; <c>Cache-Control: no-store</c> under <c>/api</c>);</item>
 /// <item>loopback mode (every address Kestrel bound is loopback: <see cref="ListeningAddresses"/>): only requests whose
 /// Host header names the loopback interface, so a web page that rebinds its own domain to 127.0.0.1 (DNS rebinding)
 /// cannot read the API; bound beyond loopback without a key, nothing is served;</item>
@@ -34,6 +35,11 @@ internal sealed class DashboardSecurityMiddleware(
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
+        // No other site may embed or fetch our responses as resources (Spectre-style reads of a loaded response).
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // API answers hold instance data and scrubbed payloads: never kept by a browser or proxy cache.
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            headers.CacheControl = "no-store";
         var exposed = listening.IsExposed;
         if (exposed && _keyHash is null)
         {

@@ -290,6 +290,19 @@ public sealed class DashboardSecurityTests
         Assert.All(host.Logs.Messages, m => Assert.DoesNotContain(m, c => c is '\r' or '\n'));
     }
 
+    [Fact]
+    public async Task Responses_ApiNotStoredAndNoResourceSharedCrossOrigin()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+
+        using var api = await host.Http.GetAsync("api/instances", TestContext.Current.CancellationToken);
+        using var problem = await host.Http.GetAsync("api/instances/no-such-instance", TestContext.Current.CancellationToken);
+        using var script = await host.Http.GetAsync("js/app.js", TestContext.Current.CancellationToken);
+
+        Assert.All([api, problem], r => Assert.Contains("no-store", r.Headers.CacheControl?.ToString(), StringComparison.Ordinal));
+        Assert.All([api, problem, script], r => Assert.Equal("same-origin", r.Headers.GetValues("Cross-Origin-Resource-Policy").Single()));
+    }
+
     /// <summary>No control message reached the held instance: it was not terminated, suspended, resumed or sent its event.</summary>
     private static void AssertUntouched(IList<HistoryEvent> history) =>
         Assert.DoesNotContain(history, e => e is ExecutionTerminatedEvent or ExecutionSuspendedEvent or ExecutionResumedEvent or ExecutionRewoundEvent
