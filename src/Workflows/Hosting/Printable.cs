@@ -7,7 +7,7 @@ namespace RankDistill.Workflows.Hosting;
 /// Text from outside (instance ids, request paths, failure messages, custom status) made safe for a log line or a
 /// terminal: a CR/LF cannot forge another line, and an escape sequence cannot retitle or clear the terminal.
 /// </summary>
-public static class Printable
+internal static class Printable
 {
     /// <summary><paramref name="text"/> with every control character written as an escape: <c>\r</c>, <c>\n</c>, <c>\t</c>, <c>\u001b</c>.</summary>
     public static string Escape(string? text)
