@@ -38,6 +38,9 @@ param cpu string = '2'
 @description('Memory, for example 4Gi.')
 param memory string = '4Gi'
 
+// One port for the ingress and the host: the image EXPOSEs it, the host listens on it through Dashboard__Urls.
+var dashboardPort = 8080
+
 @description('Tags for every resource.')
 param tags { *: string }
 
@@ -58,7 +61,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       activeRevisionsMode: 'Single'
       ingress: {
         external: true
-        targetPort: 8080
+        targetPort: dashboardPort
         transport: 'http'
         allowInsecure: false
         ipSecurityRestrictions: [
@@ -86,10 +89,11 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             'serve'
           ]
           env: concat(environment, [
-            // The host binds to loopback unless told otherwise; ingress needs every interface.
+            // The host binds to loopback unless told otherwise; ingress needs every interface. The host reads
+            // Dashboard:Urls only (never ASPNETCORE_URLS), and requires the key below on a public address.
             {
-              name: 'ASPNETCORE_URLS'
-              value: 'http://+:8080'
+              name: 'Dashboard__Urls'
+              value: 'http://+:${dashboardPort}'
             }
             {
               name: 'Torch__Device'

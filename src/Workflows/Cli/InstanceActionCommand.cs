@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Cli;
 
@@ -23,7 +24,7 @@ internal static class InstanceActionCommand
             try
             {
                 var result = await act(pipelines, instanceId, parseResult.GetValue(reason), ct);
-                await host.Output.WriteLineAsync($"{result.InstanceId}: {result.Message}");
+                await host.Output.WriteLineAsync(Printable.Escape($"{result.InstanceId}: {result.Message}"));
                 return ExitCodes.Success;
             }
             catch (InstanceNotFoundException)
@@ -32,7 +33,8 @@ internal static class InstanceActionCommand
             }
             catch (InvalidOperationException e)
             {
-                await host.Error.WriteLineAsync(e.Message);
+                // In remote mode the message is the dashboard's: printed escaped like any text from outside.
+                await host.Error.WriteLineAsync(Printable.Escape(e.Message));
             }
             return ExitCodes.Failure;
         }, cancellationToken));

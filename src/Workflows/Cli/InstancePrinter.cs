@@ -1,9 +1,14 @@
 using System.Globalization;
 using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Cli;
 
-/// <summary>How <c>status</c> prints instances: a table for the list; for one instance its summary, steps (with what an open one waits on) and failure.</summary>
+/// <summary>
+/// How <c>status</c> prints instances: a table for the list; for one instance its summary, steps (with what an open one
+/// waits on) and failure. Text from the instance is printed with its control characters escaped (<see cref="Printable"/>):
+/// a failure message cannot send escape sequences to the terminal.
+/// </summary>
 internal static class InstancePrinter
 {
     private const int MaxStackLines = 12;
@@ -20,22 +25,22 @@ internal static class InstancePrinter
             table.Add(i.InstanceId, i.Name, i.Status.ToString(), Step(i), i.DropId ?? "", Time(i.CreatedAt), Duration(i.DurationSeconds));
         await table.WriteAsync(output);
         if (list.ContinuationToken is not null)
-            await output.WriteLineAsync($"(more: --continue {list.ContinuationToken})");
+            await output.WriteLineAsync($"(more: --continue {Printable.Escape(list.ContinuationToken)})");
     }
 
     public static async Task WriteDetailAsync(TextWriter output, InstanceDetail detail, Timeline? timeline)
     {
         var i = detail.Instance;
-        await output.WriteLineAsync($"Instance  {i.InstanceId}");
-        await output.WriteLineAsync($"Name      {i.Name}");
+        await output.WriteLineAsync($"Instance  {Printable.Escape(i.InstanceId)}");
+        await output.WriteLineAsync($"Name      {Printable.Escape(i.Name)}");
         await output.WriteLineAsync($"Status    {i.Status}");
         if (Step(i) is { Length: > 0 } step)
-            await output.WriteLineAsync($"Step      {step}{(i.Detail is { } d ? $"  {d}" : "")}");
+            await output.WriteLineAsync(Printable.Escape($"Step      {step}{(i.Detail is { } d ? $"  {d}" : "")}"));
         if (i.DropId is not null || i.RunId is not null)
-            await output.WriteLineAsync($"Drop/run  {i.DropId ?? "-"} / {i.RunId ?? "-"}");
+            await output.WriteLineAsync(Printable.Escape($"Drop/run  {i.DropId ?? "-"} / {i.RunId ?? "-"}"));
         await output.WriteLineAsync($"Created   {Time(i.CreatedAt)}   updated {Time(i.LastUpdatedAt)}   duration {Duration(i.DurationSeconds)}");
         if (i.ParentInstanceId is not null)
-            await output.WriteLineAsync($"Parent    {i.ParentInstanceId}");
+            await output.WriteLineAsync($"Parent    {Printable.Escape(i.ParentInstanceId)}");
         if (timeline is { Steps.Count: > 0 })
         {
             await output.WriteLineAsync();
@@ -51,11 +56,11 @@ internal static class InstancePrinter
             await output.WriteLineAsync();
             await output.WriteLineAsync("Failure");
             for (var (f, depth) = (failure, 1); f is not null; (f, depth) = (f.Inner, depth + 1))
-                await output.WriteLineAsync($"{new string(' ', depth * 2)}{(depth > 1 ? "caused by " : "")}{f.ErrorType}: {f.Message}");
+                await output.WriteLineAsync($"{new string(' ', depth * 2)}{(depth > 1 ? "caused by " : "")}{Printable.Escape($"{f.ErrorType}: {f.Message}")}");
             if (failure.Root.StackTrace is { } stack)
             {
                 foreach (var line in stack.Split('\n').Take(MaxStackLines))
-                    await output.WriteLineAsync($"    {line.TrimEnd()}");
+                    await output.WriteLineAsync($"    {Printable.Escape(line.TrimEnd())}");
             }
         }
     }

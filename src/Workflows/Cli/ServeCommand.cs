@@ -54,7 +54,17 @@ internal sealed class ServeCommand : IHostCommand
         AddClickLogWatcher(builder.Services, host);
         await using var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (InvalidSettingsException e)
+        {
+            // Bound beyond loopback without a key (a Kestrel:Endpoints setting): refused once the addresses are known.
+            await app.StopAsync(CancellationToken.None);
+            await host.Error.WriteLineAsync(e.Message);
+            return ExitCodes.InvalidConfiguration;
+        }
         foreach (var url in app.Urls)
             await host.Output.WriteLineAsync($"Dashboard: {url}/");
         await host.Output.WriteLineAsync($"Task hub: {app.Services.GetRequiredService<TaskHubs>().Description}; worker queues: {string.Join(", ", queues.Select(q => $"{q.Key} x{q.Value}"))}");

@@ -1,3 +1,5 @@
+using RankDistill.Workflows.Hosting;
+
 namespace RankDistill.Workflows.Cli;
 
 /// <summary>Plain aligned columns for terminal output (stays readable when piped to a file or grep).</summary>
@@ -5,7 +7,8 @@ internal sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
-    public void Add(params string?[] cells) => _rows.Add([.. cells.Select(c => (c ?? "").ReplaceLineEndings(" "))]);
+    // Cells hold text from instances (ids, failure messages): one line each, control characters escaped.
+    public void Add(params string?[] cells) => _rows.Add([.. cells.Select(c => Printable.Escape((c ?? "").ReplaceLineEndings(" ")))]);
 
     public async Task WriteAsync(TextWriter output, string indent = "")
     {

@@ -8,7 +8,7 @@ namespace RankDistill.Workflows.Dashboard;
 /// The write side, POST only, each behind the anti-forgery check: <c>/api/instances/{id}/terminate</c>, <c>suspend</c>,
 /// <c>resume</c>, <c>rewind</c> (body <c>{ "reason": "..." }</c>, optional), <c>purge</c>, and <c>events/{name}</c> (body:
 /// the event's JSON payload). Answers: 200 with an <see cref="ActionResult"/>; 404 unknown instance; 409 the status
-/// does not allow it; 400 bad body or failed anti-forgery check; 413 payload too large.
+/// does not allow it; 400 bad body (not JSON, unreadable, a form) or failed anti-forgery check; 413 payload too large.
 /// </summary>
 internal static class ActionEndpoints
 {
@@ -36,12 +36,11 @@ internal static class ActionEndpoints
         var logger = context.RequestServices.GetRequiredService<ILogger<InstanceActions>>();
         var path = context.Request.Path.Value ?? "";
         var name = path.Contains("/events/", StringComparison.Ordinal) ? InstanceActions.RaiseEvent : path[(path.LastIndexOf('/') + 1)..];
-        var remote = context.Connection.RemoteIpAddress?.ToString();
         IResult result;
         try
         {
             var done = await action();
-            logger.ActionTaken(done.Action, id, remote, done.Message);
+            logger.Audit(done.Action, id, context, done.Message);
             return Results.Ok(done);
         }
         catch (InstanceNotFoundException)
@@ -60,7 +59,12 @@ internal static class ActionEndpoints
         {
             result = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: e.Message);
         }
-        logger.ActionTaken(name, id, remote, $"refused ({((IStatusCodeHttpResult)result).StatusCode})");
+        catch (BadHttpRequestException e)
+        {
+            // The server could not read the body (bad chunk framing, a client that stalls): its reason, not a 500.
+            result = Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: $"The body could not be read: {e.Message}");
+        }
+        logger.Audit(name, id, context, $"refused ({((IStatusCodeHttpResult)result).StatusCode})");
         return result;
     }
 
@@ -70,7 +74,7 @@ internal static class ActionEndpoints
             ? reason.GetString()
             : null;
 
-    /// <summary>The request's JSON body, or null when it has none.</summary>
+    /// <summary>The request's JSON body, or null when it has none; the limit holds while reading, so an endless body is not buffered.</summary>
     private static async Task<JsonElement?> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
@@ -78,9 +82,14 @@ internal static class ActionEndpoints
         if (request.ContentLength > MaxBodyBytes)
             throw new RequestBodyTooLargeException($"The body is {request.ContentLength} bytes; the limit is {MaxBodyBytes}.");
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBodyBytes)
-            throw new RequestBodyTooLargeException($"The body is over the limit of {MaxBodyBytes} bytes.");
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+                throw new RequestBodyTooLargeException($"The body is over the limit of {MaxBodyBytes} bytes.");
+            buffer.Write(chunk, 0, read);
+        }
         if (buffer.Length == 0)
             return null;
         try
@@ -94,13 +103,23 @@ internal static class ActionEndpoints
         }
     }
 
-    /// <summary>Refuses a POST without a valid anti-forgery token (header plus cookie from <c>GET /api/antiforgery</c>).</summary>
-    private sealed class AntiforgeryFilter(IAntiforgery antiforgery) : IEndpointFilter
+    /// <summary>
+    /// Refuses a POST without a valid anti-forgery token (header plus cookie from <c>GET /api/antiforgery</c>). Actions take
+    /// JSON: a form post is refused before the anti-forgery check would read (and buffer, and choke on) the form.
+    /// </summary>
+    private sealed class AntiforgeryFilter(IAntiforgery antiforgery, ILogger<InstanceActions> logger) : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
-            if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
+            var http = context.HttpContext;
+            if (http.Request.HasFormContentType)
             {
+                logger.Refused(http, "a form post");
+                return DashboardEndpoints.BadRequest("Actions take a JSON body (or none), never a form; a form post is refused.");
+            }
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                logger.Refused(http, "failed the anti-forgery check");
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Anti-forgery check failed",
                     detail: "Get a token from GET /api/antiforgery and send it in its header, with the cookie that came with it.");
             }

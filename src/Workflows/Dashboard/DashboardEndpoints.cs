@@ -14,6 +14,12 @@ public static class DashboardEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         var assets = app.Services.GetRequiredService<DashboardAssets>();
+        // Anything a handler does not answer itself still gets a ProblemDetails body, and a request the server could
+        // not read (BadHttpRequestException) its own status, never a bare 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseMiddleware<DashboardSecurityMiddleware>();
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = assets.Files });
         app.UseStaticFiles(new StaticFileOptions

@@ -7,15 +7,18 @@ namespace RankDistill.Workflows.Dashboard;
 /// <summary>
 /// The dashboard's front door, before anything else runs:
 /// <list type="bullet">
-/// <item>security headers on every response (a strict Content-Security-Policy: scripts, styles and data from this host only);</item>
-/// <item>loopback mode: only requests whose Host header names the loopback interface, so a web page that rebinds its
-/// own domain to 127.0.0.1 (DNS rebinding) cannot read the API;</item>
+/// <item>security headers on every response (a strict Content-Security-Policy: scripts, styles and data from this host only;
+/// <c>Cross-Origin-Resource-Policy: same-origin</c>; <c>Cache-Control: no-store</c> under <c>/api</c>);</item>
+/// <item>loopback mode (every address Kestrel bound is loopback: <see cref="ListeningAddresses"/>): only requests whose
+/// Host header names the loopback interface, so a web page that rebinds its own domain to 127.0.0.1 (DNS rebinding)
+/// cannot read the API; bound beyond loopback without a key, nothing is served;</item>
 /// <item>with an API key: every request but the static client files (which hold no data) must carry it, in
 /// <c>X-Api-Key</c> or <c>Authorization: Bearer</c>, compared in constant time; otherwise 401.</item>
 /// </list>
 /// Actions are guarded further by POST-only routes and the anti-forgery check (<see cref="DashboardEndpoints"/>).
 /// </summary>
-internal sealed class DashboardSecurityMiddleware(RequestDelegate next, DashboardOptions options, DashboardAssets assets, ILogger<DashboardSecurityMiddleware> logger)
+internal sealed class DashboardSecurityMiddleware(
+    RequestDelegate next, DashboardOptions options, DashboardAssets assets, ListeningAddresses listening, ILogger<DashboardSecurityMiddleware> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -32,24 +35,34 @@ internal sealed class DashboardSecurityMiddleware(RequestDelegate next, Dashboar
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        if (!options.IsExposed && !BindingAddresses.IsLoopbackHost(context.Request.Host))
+        // No other site may embed or fetch our responses as resources (Spectre-style reads of a loaded response).
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // API answers hold instance data and scrubbed payloads: never kept by a browser or proxy cache.
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            headers.CacheControl = "no-store";
+        var exposed = listening.IsExposed;
+        if (exposed && _keyHash is null)
         {
-            Refused(context, $"Host header '{context.Request.Host}' is not a loopback name");
+            // Between the bind and the start-up check that stops the host: nothing is served beyond loopback without a key.
+            logger.Refused(context, "listening beyond loopback without Dashboard:ApiKey");
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No API key",
+                detail: "This dashboard listens beyond loopback and has no Dashboard:ApiKey; it refuses to serve.").ExecuteAsync(context);
+        }
+        if (!exposed && !BindingAddresses.IsLoopbackHost(context.Request.Host))
+        {
+            logger.Refused(context, $"Host header '{context.Request.Host}' is not a loopback name");
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Host not allowed",
                 detail: "This dashboard listens on loopback only and answers requests addressed to localhost, 127.0.0.1 or [::1].").ExecuteAsync(context);
         }
         if (_keyHash is not null && !assets.IsPublic(context.Request) && !HasKey(context.Request))
         {
-            Refused(context, "no valid API key");
+            logger.Refused(context, "no valid API key");
             headers.WWWAuthenticate = "Bearer realm=\"RankDistill dashboard\"";
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
                 detail: $"Send the dashboard's key (setting Dashboard:ApiKey) in the {ApiKeyHeader} header or as Authorization: Bearer <key>.").ExecuteAsync(context);
         }
         return next(context);
     }
-
-    private void Refused(HttpContext context, string reason) =>
-        logger.RequestRefused(context.Request.Method, context.Request.Path.Value ?? "/", context.Connection.RemoteIpAddress?.ToString(), reason);
 
     private bool HasKey(HttpRequest request)
     {

@@ -25,6 +25,8 @@ public static class DashboardServiceCollectionExtensions
         services.AddDashboardQueries(configuration);
         services.TryAddSingleton(options);
         services.TryAddSingleton<DashboardAssets>();
+        services.TryAddSingleton<ListeningAddresses>();
+        services.AddHostedService(s => s.GetRequiredService<ListeningAddresses>());
         services.AddDataProtection();
         services.Configure<KeyManagementOptions>(o =>
         {
@@ -42,6 +44,7 @@ public static class DashboardServiceCollectionExtensions
             // The security middleware sends X-Frame-Options: DENY on every response already.
             o.SuppressXFrameOptionsHeader = true;
         });
+        services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Dashboard;
 
@@ -10,6 +11,7 @@ namespace RankDistill.Workflows.Dashboard;
 /// </summary>
 /// <exception cref="InstanceNotFoundException">No instance has the id (every method).</exception>
 /// <exception cref="InvalidOperationException">The status does not allow the action (every method); the message says why.</exception>
+/// <exception cref="FormatException">An event name that is blank or holds control characters.</exception>
 public sealed class InstanceActions(DurableTaskClient client)
 {
     public const string Terminate = "terminate";
@@ -48,7 +50,8 @@ public sealed class InstanceActions(DurableTaskClient client)
     /// <summary>Sends event <paramref name="eventName"/> with <paramref name="payload"/> (JSON, or null) to a running or suspended instance.</summary>
     public Task<ActionResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        if (string.IsNullOrWhiteSpace(eventName) || eventName.Any(char.IsControl))
+            throw new FormatException($"The event name '{Printable.Escape(eventName)}' is blank or holds control characters; name the event the instance waits for.");
         return ControlAsync(instanceId, RaiseEvent, ct => client.RaiseEventAsync(instanceId, eventName, payload, ct), $"Event '{eventName}' sent.", cancellationToken);
     }
 

@@ -10,9 +10,20 @@ internal static class InstanceEndpoints
     public static void MapInstanceEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/instances", async (HttpRequest request, InstanceQueries queries, CancellationToken cancellationToken) =>
-            TryParse(request.Query, out var query, out var problem)
-                ? Results.Ok(await queries.ListAsync(query, cancellationToken))
-                : DashboardEndpoints.BadRequest(problem));
+        {
+            if (!TryParse(request.Query, out var query, out var problem))
+                return DashboardEndpoints.BadRequest(problem);
+            try
+            {
+                return Results.Ok(await queries.ListAsync(query, cancellationToken));
+            }
+            catch (Exception e) when (query.ContinuationToken is not null && e is ArgumentException or FormatException or Newtonsoft.Json.JsonException)
+            {
+                // Each provider has its own token format and its own way of refusing one it did not write.
+                return DashboardEndpoints.BadRequest($"continuationToken '{query.ContinuationToken}' is not a token this dashboard gave out; "
+                    + "leave it out for the first page, then pass the one the page before returned");
+            }
+        });
         api.MapGet("/instances/{id}", async (string id, InstanceQueries queries, CancellationToken cancellationToken) =>
             await queries.GetAsync(id, cancellationToken) is { } detail ? Results.Ok(detail) : NoInstance(id));
         api.MapGet("/instances/{id}/history", async (string id, InstanceQueries queries, CancellationToken cancellationToken) =>

@@ -10,23 +10,24 @@ namespace RankDistill.Workflows.Dashboard;
 
 /// <summary>
 /// A pipeline run's artifacts as the dashboard reads them, at the paths <see cref="RunLayout"/> spells: loss curves,
-/// the evaluation report, the manifest. Only names under <c>runs/</c> and <c>models/</c> are ever served: drops
-/// (<c>clicklogs/</c>) and human labels stay out of reach of the web.
+/// the evaluation report, the manifest. Only what the pages link is ever served: a run's manifest, report
+/// (report.json, report.html), loss logs and progress, its trained models, and <c>models/</c>. Drops
+/// (<c>clicklogs/</c>), human labels and every run file made from them (prepared data, rejected rows with session
+/// ids, the qrels, teacher labels, checkpoints) stay out of reach of the web.
 /// </summary>
 public sealed partial class RunArtifacts(IArtifactStore store, SecretScrubber scrubber)
 {
     /// <summary>Reports are small; anything larger is not a report.</summary>
     private const int MaxReportBytes = 8 << 20;
 
-    private static readonly string[] _servedAreas = ["runs/", "models/"];
     private static readonly JsonSerializerOptions _lossJson = new();
 
     /// <summary>A run id is one path segment of letters, digits, <c>.</c>, <c>_</c> and <c>-</c>.</summary>
     public static bool IsValidRunId(string? runId) => runId is not null && RunIdPattern().IsMatch(runId) && ArtifactName.IsValid(RunLayout.Manifest(runId));
 
-    /// <summary>Whether <paramref name="name"/> is a valid artifact name in an area the dashboard may serve.</summary>
+    /// <summary>Whether <paramref name="name"/> is a valid artifact name the dashboard may serve (a file, or a model folder to list).</summary>
     public static bool IsServable(string? name) =>
-        name is not null && _servedAreas.Any(a => name.StartsWith(a, StringComparison.Ordinal)) && ArtifactName.IsValid(name);
+        name is not null && ArtifactName.IsValid(name) && (name.StartsWith("models/", StringComparison.Ordinal) || IsServedRunFile(name));
 
     public static ArtifactLink Link(string name, long? size) => new(name, "/api/artifacts/" + string.Join('/', name.Split('/').Select(Uri.EscapeDataString)), size);
 
@@ -101,11 +102,11 @@ public sealed partial class RunArtifacts(IArtifactStore store, SecretScrubber sc
     public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)
     {
         if (!IsServable(name))
-            throw new InvalidArtifactNameException(name, "the dashboard serves names under runs/ and models/ only");
+            throw new InvalidArtifactNameException(name, "the dashboard serves only a run's manifest, report, loss logs, progress and models, and models/");
         return store.OpenReadAsync(name, cancellationToken);
     }
 
-    /// <summary>Up to <paramref name="limit"/> artifacts under the folder <paramref name="name"/> (a checkpoint, a model).</summary>
+    /// <summary>Up to <paramref name="limit"/> artifacts under the folder <paramref name="name"/> (a model).</summary>
     public async Task<IReadOnlyList<ArtifactLink>> ListAsync(string name, int limit, CancellationToken cancellationToken)
     {
         var links = new List<ArtifactLink>();
@@ -113,11 +114,24 @@ public sealed partial class RunArtifacts(IArtifactStore store, SecretScrubber sc
             return links;
         await foreach (var info in store.ListAsync(name.TrimEnd('/') + "/", cancellationToken))
         {
-            links.Add(Link(info.Name, info.Size));
+            if (IsServable(info.Name))
+                links.Add(Link(info.Name, info.Size));
             if (links.Count >= limit)
                 break;
         }
         return links;
+    }
+
+    // A run's files the pages link, by their RunLayout names; anything else under runs/ is not served.
+    private static bool IsServedRunFile(string name)
+    {
+        if (RunFilePattern().Match(name) is not { Success: true } match)
+            return false;
+        var (runId, rest) = (match.Groups["run"].Value, match.Groups["rest"].Value);
+        var file = RunLayout.Root(runId) + "/" + rest;
+        return file == RunLayout.Manifest(runId) || file == RunLayout.ReportJson(runId) || file == RunLayout.ReportHtml(runId)
+            || RunLayout.TrainingStages.Any(stage => file == RunLayout.LossLog(runId, stage) || file == RunLayout.Progress(runId, stage))
+            || RunLayout.TrainingStages.Any(stage => file == RunLayout.Model(runId, stage) || file.StartsWith(RunLayout.Model(runId, stage) + "/", StringComparison.Ordinal));
     }
 
     private async Task<ArtifactLink?> LinkIfExistsAsync(string name, CancellationToken cancellationToken) =>
@@ -152,4 +166,7 @@ public sealed partial class RunArtifacts(IArtifactStore store, SecretScrubber sc
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex RunIdPattern();
+
+    [GeneratedRegex("^runs/(?<run>[^/]+)/(?<rest>.+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex RunFilePattern();
 }

@@ -7,7 +7,7 @@ namespace RankDistill.Workflows.Dashboard;
 /// <summary>
 /// A run's products: <c>GET /api/runs/{runId}/loss/{stage}</c> (parsed loss curve; <c>maxPoints</c>, default 1000),
 /// <c>GET /api/runs/{runId}/report</c> (report.json) and <c>GET /api/artifacts/{**name}</c> (one artifact streamed,
-/// or the listing of a folder such as a model), for names under <c>runs/</c> or <c>models/</c> only.
+/// or the listing of a folder such as a model), for the names <see cref="RunArtifacts.IsServable"/> allows only.
 /// </summary>
 internal static class RunEndpoints
 {
@@ -38,7 +38,7 @@ internal static class RunEndpoints
         api.MapGet("/artifacts/{**name}", async (string name, HttpContext context, RunArtifacts runs, CancellationToken ct) =>
         {
             if (!RunArtifacts.IsServable(name))
-                return DashboardEndpoints.BadRequest($"'{name}' is not an artifact the dashboard serves: names under runs/ or models/, without '..' or empty segments");
+                return DashboardEndpoints.BadRequest($"'{name}' is not an artifact the dashboard serves: a run's manifest, report, loss logs, progress and models, or names under models/, without '..' or empty segments");
             if (await runs.GetInfoAsync(name, ct) is { } info)
                 return await StreamAsync(info, context, runs, ct);
             var files = await runs.ListAsync(name, MaxListing, ct);

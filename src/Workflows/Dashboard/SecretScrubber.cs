@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DurableTask.Core;
@@ -12,19 +14,25 @@ namespace RankDistill.Workflows.Dashboard;
 /// (every setting <see cref="SecretRedactor.IsSecret"/> names, and the secret parts of connection strings) are
 /// replaced wherever they appear; and anything shaped like a credential (<c>AccountKey=</c>, <c>Password=</c>,
 /// <c>SharedAccessSignature=</c>, a SAS <c>sig=</c>) is masked even when the host does not know the value.
-/// Applied to inputs, outputs, custom status, failures and history payloads before they leave.
+/// Applied to inputs, outputs, custom status, failures and history payloads before they leave. Payloads are JSON
+/// nested in JSON strings (a history event's input is a string holding the serialized input), where a secret's
+/// <c>+</c> reads <c>\u002B</c>: nested JSON is parsed and scrubbed in turn, and each secret is matched in its
+/// JSON-escaped forms too.
 /// </summary>
 public sealed partial class SecretScrubber
 {
     // Shorter values are too likely to occur by chance (and a 3-character secret protects nothing anyway).
     private const int MinSecretLength = 6;
 
+    private static readonly JsonSerializerOptions[] _escapings =
+        [new() { Encoder = JavaScriptEncoder.Default }, new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }];
+
     private readonly string[] _secrets;
 
     public SecretScrubber(IEnumerable<string> secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        _secrets = [.. secrets.Where(s => s.Length >= MinSecretLength).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
+        _secrets = [.. secrets.Where(s => s.Length >= MinSecretLength).SelectMany(EscapedForms).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
     }
 
     /// <summary>Collects the secret values of <paramref name="configuration"/>.</summary>
@@ -34,11 +42,16 @@ public sealed partial class SecretScrubber
         var secrets = new List<string>();
         foreach (var (key, value) in configuration.AsEnumerable())
         {
-            if (string.IsNullOrWhiteSpace(value) || !SecretRedactor.IsSecret(key))
+            if (string.IsNullOrWhiteSpace(value))
+                continue;
+            // A URL's user-info is a credential whatever the setting is called (Storage:AccountUrl).
+            if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) && url.UserInfo.Length > 0)
+                secrets.AddRange(url.UserInfo.Split(':').Select(Uri.UnescapeDataString));
+            if (!SecretRedactor.IsSecret(key))
                 continue;
             secrets.Add(value.Trim());
             if (key.EndsWith("ConnectionString", StringComparison.OrdinalIgnoreCase))
-                secrets.AddRange(SecretParts(value));
+                secrets.AddRange(SecretRedactor.SecretParts(value));
         }
         return new SecretScrubber(secrets);
     }
@@ -80,7 +93,7 @@ public sealed partial class SecretScrubber
         null => null,
         JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(Scrub(p.Key), Scrub(p.Value)))),
         JsonArray a => new JsonArray([.. a.Select(Scrub)]),
-        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(Scrub(s)),
+        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(ScrubNested(s)),
         _ => node.DeepClone(),
     };
 
@@ -94,21 +107,42 @@ public sealed partial class SecretScrubber
         ? null
         : new FailureInfo(failure.ErrorType, Scrub(failure.ErrorMessage), ScrubOrNull(failure.StackTrace), Failure(failure.InnerFailure));
 
-    // The values of the parts SecretRedactor would mask: AccountKey, Password, SharedAccessSignature...
-    private static IEnumerable<string> SecretParts(string connectionString)
+    // A string that holds JSON (an object, an array or a quoted string) is scrubbed as JSON, so escapes cannot hide a
+    // secret; it stays a string, re-serialized.
+    private string ScrubNested(string text)
     {
-        var redacted = SecretRedactor.RedactConnectionString(connectionString).Split(';');
-        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        for (var i = 0; i < parts.Length && i < redacted.Length; i++)
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.IsEmpty || trimmed[0] is not ('{' or '[' or '"'))
+            return Scrub(text);
+        try
         {
-            var equals = parts[i].IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && redacted[i].EndsWith(SecretRedactor.Mask, StringComparison.Ordinal))
-                yield return parts[i][(equals + 1)..];
+            return Scrub(JsonNode.Parse(text))?.ToJsonString() ?? Scrub(text);
         }
+        catch (JsonException)
+        {
+            return Scrub(text);
+        }
+    }
+
+    // The secret as written, and as System.Text.Json (default: \u002B for '+', uppercase hex; or relaxed) and
+    // Newtonsoft (only '"' and '\\') escape it inside a JSON string; hex digits in either case.
+    private static IEnumerable<string> EscapedForms(string secret)
+    {
+        yield return secret;
+        foreach (var options in _escapings)
+        {
+            var escaped = JsonSerializer.Serialize(secret, options)[1..^1];
+            yield return escaped;
+            yield return UnicodeEscape().Replace(escaped, m => m.Value.ToLowerInvariant());
+        }
+        yield return Newtonsoft.Json.JsonConvert.ToString(secret)[1..^1];
     }
 
     // A SAS in a connection string runs to the next ';' (it holds '&'); other values end at '&' too (URL queries).
     [GeneratedRegex(@"(?<name>SharedAccessSignature)=(?!\*\*\*)[^;\s""']+|(?<name>AccountKey|Password|Pwd|SharedAccessKey|AccessKey|ApiKey|sig)=(?!\*\*\*)[^;&\s""']+",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialPattern();
+
+    [GeneratedRegex(@"\\u[0-9A-F]{4}", RegexOptions.CultureInvariant)]
+    private static partial Regex UnicodeEscape();
 }

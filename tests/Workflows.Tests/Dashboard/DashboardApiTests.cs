@@ -305,14 +305,50 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
     [InlineData("api/artifacts/runs/x/%2E%2E/%2E%2E/taskhub.db", HttpStatusCode.BadRequest)]
     [InlineData("api/artifacts/models/x%3A%2Fetc", HttpStatusCode.BadRequest)]
     // %2F is not a separator: it stays inside one segment, a literal name that names nothing.
-    [InlineData("api/artifacts/runs/..%2F..%2Fetc/passwd", HttpStatusCode.NotFound)]
+    [InlineData("api/artifacts/runs/..%2F..%2Fetc/manifest.json", HttpStatusCode.NotFound)]
     [InlineData("api/artifacts/runs/a/../../taskhub.db", HttpStatusCode.BadRequest)]
-    [InlineData("api/artifacts/runs/nothing/here.json", HttpStatusCode.NotFound)]
+    [InlineData("api/artifacts/runs/nothing/manifest.json", HttpStatusCode.NotFound)]
+    // Under runs/, only what the page links is served.
+    [InlineData("api/artifacts/runs/nothing/here.json", HttpStatusCode.BadRequest)]
     public async Task Artifacts_OutsideRunsAndModelsOrInvalid_Refused(string path, HttpStatusCode expected)
     {
         using var response = await _host.Http.GetAsync(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Artifacts_RunFilesMadeFromDropsAndLabels_NotServedWhatThePageLinksIs()
+    {
+        var runId = $"run-{DashboardHostFixture.CompletedDrop}";
+        var store = _host.Store;
+        // Files a real run writes from the drop's sessions and the human labels, next to what the page links.
+        string[] hidden =
+        [
+            $"runs/{runId}/rejected/clicklogs.jsonl", $"runs/{runId}/data/sft/train.jsonl", $"runs/{runId}/data/eval/test.jsonl",
+            $"runs/{runId}/report/qrels.txt", $"runs/{runId}/labels/shard-00000.jsonl", $"runs/{runId}/checkpoints/cpt/step-1/model.safetensors",
+        ];
+        string[] linked =
+        [
+            RunLayout.ReportJson(runId), RunLayout.LossLog(runId, RunLayout.Stages.ContinuedPretraining), RunLayout.Manifest(runId),
+            RunLayout.Progress(runId, RunLayout.Stages.Distillation), $"{RunLayout.Model(runId, RunLayout.Stages.Distillation)}/config.json",
+        ];
+        foreach (var name in hidden.Concat(linked))
+        {
+            if (await store.GetInfoAsync(name, TestContext.Current.CancellationToken) is null)
+                await store.WriteAsync(name, """{"session":"s-0001"}"""u8.ToArray(), TestContext.Current.CancellationToken);
+        }
+
+        foreach (var name in hidden.Concat([$"runs/{runId}", $"runs/{runId}/data", $"runs/{runId}/rejected"]))
+        {
+            using var response = await _host.Http.GetAsync($"api/artifacts/{name}", TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{name}: {(int)response.StatusCode}");
+        }
+        foreach (var name in linked)
+        {
+            using var response = await _host.Http.GetAsync($"api/artifacts/{name}", TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {(int)response.StatusCode}");
+        }
     }
 
     [Fact]

@@ -65,6 +65,23 @@ public sealed class DashboardCliTests(DashboardHostFixture fixture) : IClassFixt
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public async Task Status_FailureWithTerminalEscapes_PrintsThemEscaped(bool remote)
+    {
+        // A failure text that would retitle the terminal and clear the screen if printed raw.
+        var marker = Path.Combine(_host.DataRoot, $"fail-escapes-{remote}");
+        await File.WriteAllTextAsync(marker, "", TestContext.Current.CancellationToken);
+        var id = await _host.StartPipelineAsync($"drop-cli-escapes-{remote}", failMarker: marker, note: "\u001b]0;owned\u0007\u001b[2J");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await _host.WaitForEndAsync(id)).RuntimeStatus);
+
+        var (exit, output, _) = await RunAsync(remote, "status", id);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.DoesNotContain(output, c => char.IsControl(c) && c is not '\n' and not '\r');
+        Assert.Contains(@"\u001b]0;owned\u0007\u001b[2J", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public async Task Status_StepWaitingForAGpuWorker_ShowsItWaitingNotFailed(bool remote)
     {
         var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(MimicPipeline.GpuCallerName, "x", cancellation: TestContext.Current.CancellationToken);

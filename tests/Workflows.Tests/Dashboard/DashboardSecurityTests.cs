@@ -78,6 +78,37 @@ public sealed class DashboardSecurityTests
         }
     }
 
+    [Fact]
+    public async Task KestrelEndpointsBeyondLoopback_WithoutKey_RefusesToRun()
+    {
+        // Kestrel's own endpoint settings win over the dashboard's URLs: only the addresses bound tell the truth.
+        var port = FreePort.Next();
+
+        var error = await Assert.ThrowsAsync<InvalidSettingsException>(() =>
+            DashboardTestHost.StartAsync(new Dictionary<string, string?> { ["Kestrel:Endpoints:Http:Url"] = $"http://0.0.0.0:{port}" }));
+
+        Assert.Contains("Dashboard:ApiKey is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"0.0.0.0:{port}", error.Message, StringComparison.Ordinal);
+        // Nothing is left listening on the port.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("api/instances", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task KestrelEndpointsBeyondLoopback_WithKey_RemoteRequestNeedsIt()
+    {
+        var port = FreePort.Next();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Http:Url"] = $"http://0.0.0.0:{port}", ["Dashboard:ApiKey"] = ApiKey };
+        await using var host = await DashboardTestHost.StartAsync(settings);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{NonLoopbackAddress()}:{port}/") };
+
+        using var missing = await http.GetAsync("api/instances", TestContext.Current.CancellationToken);
+        using var keyed = await SendAsync(http, HttpMethod.Get, "api/instances", ("X-Api-Key", ApiKey));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5080", true)]
     [InlineData("http://localhost:5080", true)]
@@ -208,6 +239,68 @@ public sealed class DashboardSecurityTests
         // Scrubbed, not dropped: the failure still says what went wrong, with the secret parts masked.
         Assert.Contains("(store *** db password ***)", bodies[5], StringComparison.Ordinal);
         Assert.Contains("evaluation set of run run-drop-secret is empty", bodies[5], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_AccountKeyInAnEventPayload_NeverShownInAnyEscaping()
+    {
+        // A base64 key with '+': System.Text.Json writes it as \u002B inside the event's nested JSON payload.
+        const string AccountKey = "QUJDREVGR0hJSktMTU5PUFFS+U1RVVldYWVphYmNkZWZnaGlq+a2xtbm9wcXJzdHV2d3h5ejAx==";
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
+        };
+        await using var host = await DashboardTestHost.StartAsync(settings);
+        var id = await host.StartPipelineAsync("drop-escaped", holdForEvent: "approve");
+        await host.WaitUntilHeldAsync(id);
+        await host.Client.RaiseEventAsync(id, "rotated", new { key = AccountKey, note = $"new key {AccountKey}" }, TestContext.Current.CancellationToken);
+        Assert.Contains(await host.SettledHistoryAsync(id), e => e is EventRaisedEvent { Name: "rotated" } r && r.Input!.Contains("\\u002B", StringComparison.Ordinal));
+
+        var body = await host.Http.GetStringAsync($"api/instances/{id}/history", TestContext.Current.CancellationToken);
+
+        // Every run of the key between the characters JSON may escape: no escaping of it can show through.
+        Assert.All(AccountKey.Split(['+', '='], StringSplitOptions.RemoveEmptyEntries), part => Assert.DoesNotContain(part, body, StringComparison.Ordinal));
+        Assert.Contains("rotated", body, StringComparison.Ordinal);
+        await host.Client.TerminateInstanceAsync(id, "test done", TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Post_RefusedByAntiforgery_LoggedWithPathAndAddress()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+
+        using var response = await SendAsync(host.NewHttpClient(), HttpMethod.Post, "api/instances/no-such-instance/terminate");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(host.Logs.Messages, m => m.Contains("refused POST /api/instances/no-such-instance/terminate from 127.0.0.1", StringComparison.Ordinal)
+            && m.Contains("anti-forgery", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Action_IdWithLineBreaks_LoggedEscapedOnOneLine()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+        // A forged audit line riding in the id.
+        const string Id = "x\r\nDashboard action purge on instance victim from 10.0.0.1: Purged";
+
+        using var response = await DashboardTestHost.PostActionAsync(host.Http, $"api/instances/{Uri.EscapeDataString(Id)}/purge");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(host.Logs.Messages, m => m.Contains(@"on instance x\r\nDashboard action purge on instance victim", StringComparison.Ordinal));
+        Assert.All(host.Logs.Messages, m => Assert.DoesNotContain(m, c => c is '\r' or '\n'));
+    }
+
+    [Fact]
+    public async Task Responses_ApiNotStoredAndNoResourceSharedCrossOrigin()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+
+        using var api = await host.Http.GetAsync("api/instances", TestContext.Current.CancellationToken);
+        using var problem = await host.Http.GetAsync("api/instances/no-such-instance", TestContext.Current.CancellationToken);
+        using var script = await host.Http.GetAsync("js/app.js", TestContext.Current.CancellationToken);
+
+        Assert.All([api, problem], r => Assert.Contains("no-store", r.Headers.CacheControl?.ToString(), StringComparison.Ordinal));
+        Assert.All([api, problem, script], r => Assert.Equal("same-origin", r.Headers.GetValues("Cross-Origin-Resource-Policy").Single()));
     }
 
     /// <summary>No control message reached the held instance: it was not terminated, suspended, resumed or sent its event.</summary>

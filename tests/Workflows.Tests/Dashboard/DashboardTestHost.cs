@@ -26,9 +26,10 @@ public sealed class DashboardTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private DashboardTestHost(WebApplication app, string dataRoot, Uri baseAddress, IConfiguration configuration)
+    private DashboardTestHost(WebApplication app, string dataRoot, Uri baseAddress, IConfiguration configuration, LogCapture logs)
     {
         _app = app;
+        Logs = logs;
         DataRoot = dataRoot;
         BaseAddress = baseAddress;
         Configuration = configuration;
@@ -41,6 +42,9 @@ public sealed class DashboardTestHost : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public IConfiguration Configuration { get; }
+
+    /// <summary>Every message the host logged (Information and up), the audit lines included.</summary>
+    public LogCapture Logs { get; }
 
     /// <summary>A client with its own cookie jar (for the anti-forgery cookie).</summary>
     public HttpClient Http { get; }
@@ -71,11 +75,23 @@ public sealed class DashboardTestHost : IAsyncDisposable
         var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
             serveGpu ? new Dictionary<string, int> { [TaskQueues.Default] = 2, [TaskQueues.Gpu] = 1 } : new Dictionary<string, int> { [TaskQueues.Default] = 2 },
             MimicPipeline.Register);
+        var logs = new LogCapture();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
         var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return new DashboardTestHost(app, dataRoot, new Uri($"http://{connectHost ?? listenHost}:{port}/"), configuration);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A host that refused to run must not keep its port.
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            throw;
+        }
+        return new DashboardTestHost(app, dataRoot, new Uri($"http://{connectHost ?? listenHost}:{port}/"), configuration, logs);
     }
 
     public HttpClient NewHttpClient() =>

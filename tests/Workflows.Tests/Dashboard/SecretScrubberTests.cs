@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using RankDistill.Workflows.Dashboard;
@@ -42,5 +43,23 @@ public sealed class SecretScrubberTests
         Assert.Equal("""{"runId":"r1","note":"uses ***","n":3,"list":["***",true],"***":1}""", node!.ToJsonString());
         Assert.Equal("not json ***", scrubber.ParseAndScrub("not json s3cr3t-value")!.GetValue<string>());
         Assert.IsType<JsonObject>(node);
+    }
+
+    [Fact]
+    public void ParseAndScrub_SecretInNestedJsonWithEscapedPlus_Masked()
+    {
+        // A history event as the providers write it: the input is a JSON string holding the serialized payload, where
+        // System.Text.Json wrote the key's '+' as \u002B.
+        const string Key = "QUJDREVGR0hJSktM+TU5PUFFSU1RV/VldYWVphYmNk==";
+        var payload = JsonSerializer.Serialize(new { key = Key });
+        var historyEvent = Newtonsoft.Json.JsonConvert.SerializeObject(new { EventType = "EventRaised", Input = payload });
+        Assert.Contains("\\u002B", historyEvent, StringComparison.Ordinal);
+        var scrubber = new SecretScrubber([Key]);
+
+        var node = scrubber.ParseAndScrub(historyEvent)!;
+        var escapedOnly = scrubber.Scrub(payload);
+
+        Assert.Equal("""{"key":"***"}""", node["Input"]!.GetValue<string>());
+        Assert.Equal("""{"key":"***"}""", escapedOnly);
     }
 }

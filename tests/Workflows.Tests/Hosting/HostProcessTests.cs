@@ -67,6 +67,23 @@ public sealed class HostProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Config_QuotedSecretPartAndUrlUserInfo_NeverShown()
+    {
+        // A quoted value may hold ';' and '=': split naively, its tail reads as a public part.
+        var run = await RunHostAsync(["config"],
+            ("TaskHub__ConnectionString", "Host=db.internal;Username=rd;Password=\"pa;Database=LEAKEDTAIL\";Database=rankdistill"),
+            ("Storage__AccountUrl", "https://rd-user:Us3rInfoSecret@acct.blob.core.windows.net/"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain("LEAKEDTAIL", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Us3rInfoSecret", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rd-user", run.Output, StringComparison.Ordinal);
+        // The parts that say which database and account are meant stay readable.
+        Assert.Contains("Host=db.internal;Username=rd;Password=***;Database=rankdistill", run.Output, StringComparison.Ordinal);
+        Assert.Contains("= https://acct.blob.core.windows.net/  [environment variable Storage__AccountUrl]", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Config_StrayArgument_FailsWithExit1()
     {
         var run = await RunHostAsync(["config", "stray"]);

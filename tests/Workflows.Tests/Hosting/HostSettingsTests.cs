@@ -105,7 +105,8 @@ public sealed class HostSettingsTests
         var error = Assert.Throws<InvalidSettingsException>(() => Load(("Storage:ConnectionString", "AccountKey=s3cr3t;nonsense")));
 
         var line = Assert.Single(error.Errors);
-        Assert.StartsWith("Storage:ConnectionString = 'AccountKey=***;***' (from in-memory configuration) is not valid; expected a storage connection string", line, StringComparison.Ordinal);
+        // A string that does not parse is masked whole: where its parts end is anyone's guess.
+        Assert.StartsWith("Storage:ConnectionString = '***' (from in-memory configuration) is not valid; expected a storage connection string", line, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using RankDistill.TaskHub;
+using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Hosting;
 
 namespace RankDistill.Workflows.Tests.Infra;
@@ -65,6 +67,26 @@ public sealed class DeploymentContractTests(CompiledMainTemplate main)
         // Every TaskHub__ variable names a setting the host reads (a misspelt one would be ignored silently).
         var read = TaskHubSettings.Describe(settings.TaskHub).Select(s => s.Key.Replace(":", "__", StringComparison.Ordinal)).ToHashSet();
         Assert.All(environment.Keys.Where(k => k.StartsWith("TaskHub__", StringComparison.Ordinal)), key => Assert.Contains(key, read));
+    }
+
+    [Fact]
+    public void ServeApp_Dashboard_ListensWhereTheIngressSendsRequiresItsKey()
+    {
+        var deployment = Deploy();
+        var container = Container(deployment, ServeApp);
+        var environment = PlainEnvironment(container);
+        var port = App(deployment, ServeApp).Properties!["configuration"]!["ingress"]!["targetPort"]!.GetValue<int>();
+        // The key is a secret reference: present at run time, with a value of the right shape here.
+        var configuration = new ConfigurationBuilder().AddConfiguration(HostConfigurationFrom(environment))
+            .AddInMemoryCollection(SecretEnvironment(container).Select(k => new KeyValuePair<string, string?>(k.Replace("__", ":", StringComparison.Ordinal), new string('k', 32))))
+            .Build();
+
+        var dashboard = DashboardOptions.Read(configuration);
+
+        // The host reads Dashboard:Urls only (it clears ASPNETCORE_* and every other source): the ingress port must be there.
+        Assert.Contains(dashboard.Urls, u => BindingAddress.Parse(u).Port == port && !BindingAddresses.IsLoopback(u));
+        Assert.True(dashboard.RequiresApiKey);
+        Assert.DoesNotContain(environment.Keys, k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -16,8 +16,21 @@ auto.addEventListener('change', () => localStorage.setItem('rankdistill.autoRefr
 function route() {
   const hash = location.hash || '#/';
   const match = hash.match(/^#\/instances\/([^?]+)/);
-  refresh = match ? showInstance(view, decodeURIComponent(match[1])) : showList(view, new URLSearchParams(hash.split('?')[1] || ''));
+  const id = match ? decoded(match[1]) : null;
+  if (match && id === null) {
+    // A hand-edited or truncated link ("%E0%A4"): say so and show the list rather than a blank page.
+    toast('The link names no valid instance id; showing the list.', true);
+  }
+  refresh = id !== null ? showInstance(view, id) : showList(view, new URLSearchParams(hash.split('?')[1] || ''));
   stamp();
+}
+
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 function stamp() {
