@@ -50,6 +50,9 @@ internal sealed class ServeCommand : IHostCommand
             await host.Error.WriteLineAsync(e.Message);
             return ExitCodes.InvalidConfiguration;
         }
+        // A mistyped --data would otherwise show an empty dashboard as if nothing had ever run.
+        var hub = host.Settings.TaskHub;
+        var newHub = hub.Kind == TaskHubKind.Sqlite && !File.Exists(hub.SqlitePath);
         var builder = DashboardWebHost.CreateBuilder(host.Configuration, host.Settings, dashboard, queues);
         AddClickLogWatcher(builder.Services, host);
         await using var app = builder.Build();
@@ -68,6 +71,11 @@ internal sealed class ServeCommand : IHostCommand
         foreach (var url in app.Urls)
             await host.Output.WriteLineAsync($"Dashboard: {url}/");
         await host.Output.WriteLineAsync($"Task hub: {app.Services.GetRequiredService<TaskHubs>().Description}; worker queues: {string.Join(", ", queues.Select(q => $"{q.Key} x{q.Value}"))}");
+        if (newHub)
+        {
+            await host.Output.WriteLineAsync($"Created a new, empty task hub at {hub.SqlitePath}: nothing had run with Data:Root = {host.Settings.Data.Root}. "
+                + "Pass --data DIR for the folder demo or another serve used.");
+        }
         await host.Output.WriteLineAsync(dashboard.RequiresApiKey ? "The dashboard requires its API key (Dashboard:ApiKey)." : "The dashboard is open to local users only (loopback).");
         await host.Output.WriteLineAsync("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(cancellationToken);

@@ -39,8 +39,10 @@ public sealed class ServeProcessTests : IDisposable
         using var serve = Start("serve", "--data", _data, "--urls", $"http://127.0.0.1:{port}");
         try
         {
-            var url = await ReadPrintedUrlAsync(serve);
+            var lines = await ReadUntilReadyAsync(serve);
+            var url = Assert.Single(lines, l => l.StartsWith("Dashboard: ", StringComparison.Ordinal))["Dashboard: ".Length..];
             Assert.Equal($"http://127.0.0.1:{port}/", url);
+            Assert.DoesNotContain(lines, l => l.StartsWith("Created a new, empty task hub", StringComparison.Ordinal));
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             var list = await http.GetFromJsonAsync<InstanceList>("api/instances", DashboardJson.Options, TestContext.Current.CancellationToken);
             var page = await http.GetStringAsync("", TestContext.Current.CancellationToken);
@@ -48,6 +50,26 @@ public sealed class ServeProcessTests : IDisposable
             var item = Assert.Single(list!.Instances);
             Assert.Equal((id, OrchestrationRuntimeStatus.Pending, "drop-serve"), (item.InstanceId, item.Status, item.DropId));
             Assert.Contains("<script type=\"module\" src=\"/js/app.js\"></script>", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_FolderWithNoTaskHub_SaysItCreatedAnEmptyOne()
+    {
+        var empty = Path.Combine(_data, "typo");
+
+        using var serve = Start("serve", "--data", empty, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        try
+        {
+            var lines = await ReadUntilReadyAsync(serve);
+
+            var hub = Path.Combine(empty, "taskhub.db");
+            Assert.Contains($"Created a new, empty task hub at {hub}: nothing had run with Data:Root = {empty}. Pass --data DIR for the folder demo or another serve used.", lines);
         }
         finally
         {
@@ -88,17 +110,19 @@ public sealed class ServeProcessTests : IDisposable
         return Process.Start(start)!;
     }
 
-    /// <summary>The URL serve prints once it listens (the "Dashboard: URL" line).</summary>
-    private static async Task<string> ReadPrintedUrlAsync(Process serve)
+    /// <summary>What serve prints up to its "Press Ctrl+C to stop." line, printed once it listens.</summary>
+    private static async Task<IReadOnlyList<string>> ReadUntilReadyAsync(Process serve)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         var error = serve.StandardError.ReadToEndAsync(deadline.Token);
+        var lines = new List<string>();
         while (await serve.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
         {
-            if (line.StartsWith("Dashboard: ", StringComparison.Ordinal))
-                return line["Dashboard: ".Length..];
+            lines.Add(line);
+            if (line == "Press Ctrl+C to stop.")
+                return lines;
         }
-        throw new InvalidOperationException($"serve exited ({serve.ExitCode}) without printing its URL: {await error}");
+        throw new InvalidOperationException($"serve exited ({serve.ExitCode}) before it was ready: {string.Join(Environment.NewLine, lines)} {await error}");
     }
 }
