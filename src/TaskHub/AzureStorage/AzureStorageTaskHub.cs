@@ -12,6 +12,8 @@ namespace RankDistill.TaskHub.AzureStorage;
 /// </summary>
 internal static class AzureStorageTaskHub
 {
+    public static readonly TimeSpan PartitionTableOperationTimeout = TimeSpan.FromSeconds(10);
+
     public static AzureStorageOrchestrationService Create(TaskHubOptions options, string queue, int maxActivities, string workerId, ILoggerFactory loggerFactory)
     {
         var accounts = options.ConnectionString is { } connectionString
@@ -28,6 +30,10 @@ internal static class AzureStorageTaskHub
             WorkItemQueueVisibilityTimeout = options.LockDuration,
             ControlQueueVisibilityTimeout = options.LockDuration,
             MaxConcurrentTaskActivityWorkItems = maxActivities,
+            // The 2 s default cancels a partition-table call that is slow, not hung (a busy machine, Azurite), and
+            // retries it until the partition's 30 s lease lapses and its orchestrations stall; 10 s still retries a hung
+            // call twice within the lease.
+            PartitionTableOperationTimeout = PartitionTableOperationTimeout,
             // Otherwise a create refused by its dedupe statuses returns as if it had started the instance.
             ThrowExceptionOnInvalidDedupeStatus = true,
         });

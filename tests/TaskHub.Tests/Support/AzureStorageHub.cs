@@ -1,5 +1,6 @@
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using RankDistill.TaskHub.AzureStorage;
 using RankDistill.Testing;
 
 namespace RankDistill.TaskHub.Tests.Support;
@@ -30,6 +31,7 @@ public sealed class AzureStorageHub(AzuriteFixture azurite) : HubUnderTest
             ControlQueueVisibilityTimeout = timings.OrchestrationLock,
             MaxConcurrentTaskActivityWorkItems = timings.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = 10,
+            PartitionTableOperationTimeout = AzureStorageTaskHub.PartitionTableOperationTimeout,
             PartitionCount = 1,
             UseAppLease = false,
             ThrowExceptionOnInvalidDedupeStatus = true,
