@@ -57,19 +57,28 @@ internal sealed class CoreDurableTaskClient(string name, TaskHubConnection hub, 
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
         SendAsync(instanceId, new ExecutionResumedEvent(-1, reason), cancellation);
 
-    /// <summary>Terminates the instance and, when <see cref="TerminateInstanceOptions.Recursive"/>, its running children first.</summary>
+    /// <summary>
+    /// Terminates the instance and, when <see cref="TerminateInstanceOptions.Recursive"/>, then its running children.
+    /// The parent goes first: a child terminated first reports its end to the parent, which could then fail of it
+    /// before its own terminate message arrives.
+    /// </summary>
     public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
-        if (options?.Recursive == true && await GetInstancesAsync(instanceId, cancellation: cancellation) is { IsRunning: true } or { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
-        {
-            var history = await GetOrchestrationHistoryAsync(instanceId, cancellation);
-            var ended = history.OfType<SubOrchestrationInstanceCompletedEvent>().Select(e => e.TaskScheduledId)
-                .Concat(history.OfType<SubOrchestrationInstanceFailedEvent>().Select(e => e.TaskScheduledId)).ToHashSet();
-            foreach (var child in history.OfType<SubOrchestrationInstanceCreatedEvent>().Where(c => !ended.Contains(c.EventId)))
-                await TerminateInstanceAsync(child.InstanceId, options, cancellation);
-        }
+        var running = options?.Recursive == true ? await RunningChildrenAsync(instanceId, cancellation) : [];
         await Hub.ForceTerminateTaskOrchestrationAsync(instanceId, dataConverter.Serialize(options?.Output));
+        foreach (var child in running)
+            await TerminateInstanceAsync(child, options, cancellation);
+    }
+
+    private async Task<IReadOnlyList<string>> RunningChildrenAsync(string instanceId, CancellationToken cancellation)
+    {
+        if (await GetInstancesAsync(instanceId, cancellation: cancellation) is not ({ IsRunning: true } or { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended }))
+            return [];
+        var history = await GetOrchestrationHistoryAsync(instanceId, cancellation);
+        var ended = history.OfType<SubOrchestrationInstanceCompletedEvent>().Select(e => e.TaskScheduledId)
+            .Concat(history.OfType<SubOrchestrationInstanceFailedEvent>().Select(e => e.TaskScheduledId)).ToHashSet();
+        return [.. history.OfType<SubOrchestrationInstanceCreatedEvent>().Where(c => !ended.Contains(c.EventId)).Select(c => c.InstanceId)];
     }
 
     /// <summary>
