@@ -58,17 +58,5 @@ public sealed class TorchBackendSwitchTests
         return JsonNode.Parse(run.StdOut)!;
     }
 
-    private static Task<ProcessResult> DotnetAsync(string[] arguments) =>
-        ProcessRun.RunAsync(
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [.. arguments, "-nologo", "-nodeReuse:false"],
-            RepositoryRoot.Path,
-            new Dictionary<string, string?>
-            {
-                // A test launched from MSBuild inherits these; they would point the child at the parent's build.
-                ["MSBUILD_EXE_PATH"] = null,
-                ["MSBuildExtensionsPath"] = null,
-                ["MSBuildSDKsPath"] = null,
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            });
+    private static Task<ProcessResult> DotnetAsync(string[] arguments) => DotnetCli.RunAsync(arguments, RepositoryRoot.Path);
 }
