@@ -1,10 +1,16 @@
 using Microsoft.DurableTask.Client;
+using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 using RankDistill.Activities.Storage;
+using RankDistill.Models.Llm;
+using RankDistill.Models.Scoring;
+using RankDistill.Models.Tokenization;
 using RankDistill.TaskHub.Gpu;
 using RankDistill.Testing;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
+using TorchSharp;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
 
@@ -49,10 +55,16 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         var runId = DistillationPipeline.InstanceIdFor(dropId);
         var output = instance.ReadOutputAs<PipelineOutput>()!;
         Assert.Equal(runId, output.RunId);
-        Assert.False(string.IsNullOrWhiteSpace(output.Reason));
-        Assert.True(output.Metrics.TestQueries > 0);
-        Assert.InRange(output.Metrics.Student.Ndcg5, 0, 1);
-        Assert.True(await host.Store.ExistsAsync(RunLayout.ReportJson(runId), TestContext.Current.CancellationToken));
+        var report = (await ReportSet.TryReadAsync(host.Store, runId, TestContext.Current.CancellationToken))!;
+        var tests = await TestSet.ReadAsync(host.Store, runId, TestContext.Current.CancellationToken);
+        Assert.Equal(tests.Lists.Count, report.TestQueries);
+        // The teacher learned something: it ranks above the expected NDCG@5 of a random order of the same lists.
+        var random = RandomOrderNdcg5(tests.Lists);
+        Assert.True(report.Teacher.Ndcg5 > random + 0.02, $"teacher NDCG@5 {report.Teacher.Ndcg5:0.000}, a random order {random:0.000}");
+        Assert.Equal(report.Student.Ndcg5, output.Metrics.Student.Ndcg5);
+        // No model was published before in this store: the decision is gate 1 alone, on the report's own numbers.
+        Assert.Equal(report.Student.Ndcg5 >= settings.Publish.MinStudentVsTeacher * report.Teacher.Ndcg5, output.Promoted);
+        Assert.Contains(output.Promoted ? "no model is published yet" : "gate: at least", output.Reason, StringComparison.Ordinal);
         Assert.True(await host.Store.ExistsAsync(RunLayout.ReportHtml(runId), TestContext.Current.CancellationToken));
         Assert.Equal(RunLayout.Stages.Publish, instance.ReadCustomStatusAs<PipelineStatus>()!.Step);
 
@@ -62,10 +74,14 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         Assert.Equal(settings, manifest.Settings);
         Assert.Equal(WriteRunManifest.CodeVersion, manifest.CodeVersion);
         Assert.Equal(output.Promoted, manifest.Promoted);
-        // Lineage: every drop file read, each with its size and hash; rejected rows counted.
+        // Lineage: every drop file read (clicks and labels), each with its size and hash; rejected rows counted.
         var dropFiles = new List<string>();
-        await foreach (var file in host.Store.ListAsync($"clicklogs/{dropId}/", TestContext.Current.CancellationToken))
-            dropFiles.Add(file.Name);
+        foreach (var folder in new[] { $"clicklogs/{dropId}/", $"labels/{dropId}/" })
+        {
+            await foreach (var file in host.Store.ListAsync(folder, TestContext.Current.CancellationToken))
+                dropFiles.Add(file.Name);
+        }
+        Assert.Contains(dropFiles, f => f.StartsWith("labels/", StringComparison.Ordinal));
         Assert.All(dropFiles.Where(f => !f.EndsWith("/_SUCCESS", StringComparison.Ordinal)), f => Assert.Contains(manifest.Inputs, i => i.Name == f));
         Assert.All(manifest.Inputs, i => Assert.False(string.IsNullOrEmpty(i.Hash)));
         Assert.Equal(TinyWorld.Options.MalformedRows, manifest.Data!.ClickRowsRejected);
@@ -91,5 +107,45 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         Assert.Equal(calls.Where(c => gpuActivities.Contains(c.Name)).Select(c => c.Name).Order(), gpuSteps.Select(s => s.Activity).Order());
         Assert.Equal(pretrains ? 5 : 4, gpuSteps.Select(s => s.Activity).Distinct().Count());
         Assert.Contains(calls, c => c.Name == "PrepareData");
+
+        await LabelsMatchTheTeacherDocumentByDocumentAsync(host, runId, settings.MaxSequenceLength);
+    }
+
+    /// <summary>Shard 0's labels, rescored one document at a time (no batch, no padding) by the run's SFT teacher.</summary>
+    private static async Task LabelsMatchTheTeacherDocumentByDocumentAsync(PipelineTestHost host, string runId, int maxSequenceLength)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TemporaryFolder();
+        var model = await ModelFolders.DownloadAsync(host.Store, RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), folder.Path, ct);
+        var encoder = TokenizerLoader.FromFolder(model);
+        var (teacher, _) = DecoderCheckpoint.LoadRanker(model, torch.CPU);
+        using var _ = teacher;
+        var scorer = new BatchScorer(new BatchScorerOptions { PadTokenId = encoder.PadId });
+        var lists = await TeacherLabeling.ReadShardAsync(host.Store, RunLayout.LabelShard(runId, 0), ct);
+        Assert.NotEmpty(lists);
+        foreach (var list in lists)
+        {
+            foreach (var doc in list.Docs)
+            {
+                var alone = encoder.Encode(list.Query, RankerText.Document(doc.Title, doc.Summary), maxSequenceLength);
+                Assert.Equal(scorer.Score(teacher, [alone], torch.CPU)[0], doc.Score, 1e-4f);
+            }
+        }
+    }
+
+    /// <summary>The expected NDCG@5 of a uniformly random order, by hand: every rank holds the list's mean gain.</summary>
+    private static double RandomOrderNdcg5(IReadOnlyList<GradedList> lists)
+    {
+        static double Gain(int grade) => Math.Pow(2, grade) - 1;
+        static double Discount(int rank) => 1 / Math.Log2(rank + 2);
+        var ndcgs = new List<double>();
+        foreach (var list in lists.Where(l => l.Docs.Any(d => d.Grade > 0)))
+        {
+            var mean = list.Docs.Average(d => Gain(d.Grade));
+            var top = Math.Min(5, list.Docs.Count);
+            var ideal = list.Docs.Select(d => Gain(d.Grade)).OrderDescending().Take(top).Select((g, rank) => g * Discount(rank)).Sum();
+            ndcgs.Add(Enumerable.Range(0, top).Sum(rank => mean * Discount(rank)) / ideal);
+        }
+        return ndcgs.Average();
     }
 }
