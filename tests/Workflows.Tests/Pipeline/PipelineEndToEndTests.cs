@@ -3,14 +3,11 @@ using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Reporting;
 using RankDistill.Activities.Storage;
-using RankDistill.Models.Llm;
-using RankDistill.Models.Scoring;
-using RankDistill.Models.Tokenization;
 using RankDistill.TaskHub.Gpu;
 using RankDistill.Testing;
+using RankDistill.Testing.Pipeline;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
-using TorchSharp;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
 
@@ -108,29 +105,7 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite)
         Assert.Equal(pretrains ? 5 : 4, gpuSteps.Select(s => s.Activity).Distinct().Count());
         Assert.Contains(calls, c => c.Name == "PrepareData");
 
-        await LabelsMatchTheTeacherDocumentByDocumentAsync(host, runId, settings.MaxSequenceLength);
-    }
-
-    /// <summary>Shard 0's labels, rescored one document at a time (no batch, no padding) by the run's SFT teacher.</summary>
-    private static async Task LabelsMatchTheTeacherDocumentByDocumentAsync(PipelineTestHost host, string runId, int maxSequenceLength)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        using var folder = new TemporaryFolder();
-        var model = await ModelFolders.DownloadAsync(host.Store, RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), folder.Path, ct);
-        var encoder = TokenizerLoader.FromFolder(model);
-        var (teacher, _) = DecoderCheckpoint.LoadRanker(model, torch.CPU);
-        using var _ = teacher;
-        var scorer = new BatchScorer(new BatchScorerOptions { PadTokenId = encoder.PadId });
-        var lists = await TeacherLabeling.ReadShardAsync(host.Store, RunLayout.LabelShard(runId, 0), ct);
-        Assert.NotEmpty(lists);
-        foreach (var list in lists)
-        {
-            foreach (var doc in list.Docs)
-            {
-                var alone = encoder.Encode(list.Query, RankerText.Document(doc.Title, doc.Summary), maxSequenceLength);
-                Assert.Equal(scorer.Score(teacher, [alone], torch.CPU)[0], doc.Score, 1e-4f);
-            }
-        }
+        await TeacherLabelCheck.AssertShardMatchesTheTeacherAsync(host.Store, runId, 0, settings.MaxSequenceLength);
     }
 
     /// <summary>The expected NDCG@5 of a uniformly random order, by hand: every rank holds the list's mean gain.</summary>
