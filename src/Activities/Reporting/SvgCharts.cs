@@ -67,7 +67,8 @@ internal static class SvgCharts
     /// values need it (at the left when none is negative), so differences that go either way read as such. A row
     /// without a finite spread (one seed) has no error bar.
     /// </summary>
-    public static string ErrorBarChart(IReadOnlyList<(string Label, string CssClass, double Mean, double Deviation)> bars, string label, string format)
+    public static string ErrorBarChart(
+        IReadOnlyList<(string Label, string CssClass, double Mean, double Deviation)> bars, string label, string format, string deviationFormat = "0.000")
     {
         const int row = 28, labelWidth = 150, valueWidth = 130;
         int height = Top + bars.Count * row + 8;
@@ -92,7 +93,7 @@ internal static class SvgCharts
                 double x0 = X(mean - deviation), x1 = X(mean + deviation);
                 svg.Append(Invariant($"<path class=\"errorbar\" d=\"M{x0:0.#},{middle:0.#}H{x1:0.#}M{x0:0.#},{middle - 5:0.#}V{middle + 5:0.#}M{x1:0.#},{middle - 5:0.#}V{middle + 5:0.#}\"/>"));
             }
-            var text = mean.ToString(format, CultureInfo.InvariantCulture) + (double.IsFinite(deviation) ? " ± " + deviation.ToString(format, CultureInfo.InvariantCulture) : "");
+            var text = mean.ToString(format, CultureInfo.InvariantCulture) + (double.IsFinite(deviation) ? " ± " + deviation.ToString(deviationFormat, CultureInfo.InvariantCulture) : "");
             svg.Append(Invariant($"<text class=\"tick\" x=\"{Width - valueWidth + 6}\" y=\"{y + 17}\">{Encode(text)}</text>"));
         }
         return svg.Append("</svg>").ToString();
