@@ -149,7 +149,7 @@ internal sealed class AblateCommand : IHostCommand
         var id = outcome.InstanceId;
         await output.WriteLineAsync(outcome.Start switch
         {
-            AblationStart.Started => $"Started {id}: {AblationDesign.Variants.Count} variants × {seeds.Count} seeds",
+            AblationStart.Started => $"Started {id}: {AblationDesign.Variants.Count} variants × {seeds.Count} seed{(seeds.Count == 1 ? "" : "s")}",
             AblationStart.Restarted => $"Started {id} again (it was {outcome.PreviousStatus}): finished arms are reused, not trained again",
             _ => $"Found {id} ({outcome.PreviousStatus}): {(outcome.PreviousStatus == OrchestrationRuntimeStatus.Completed ? "reporting it" : "resuming it")}",
         });
