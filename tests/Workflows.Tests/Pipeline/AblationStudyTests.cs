@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Ablation;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
+using RankDistill.Workflows.Cli;
 using RankDistill.Workflows.Orchestrations;
 using RankDistill.Workflows.Tests.Demo;
 
@@ -63,6 +64,8 @@ public sealed class AblationStudyTests
         Assert.Equal(AblationDesign.Comparisons.Select(c => c.Key), output.Summary.Comparisons.Select(c => c.Key));
         Assert.All(output.Summary.Arms, a => Assert.InRange(a.Result.Metrics.Ndcg5, 0, 1));
         Assert.All(output.Summary.Comparisons, c => Assert.Contains("one seed", c.Here, StringComparison.Ordinal));
+        Assert.Matches(@"^ablation: hybrid_vs_mse=-?\d\.\d{3} hybrid_vs_margin=-?\d\.\d{3} cpt_gain=-?\d\.\d{3} last_token_vs_mean=-?\d\.\d{3} seeds=5$",
+            AblationConsoleReport.SummaryLine(output.Summary));
 
         // The report holds every arm, and the page its charts.
         using var report = JsonDocument.Parse(await host.Store.ReadAllBytesAsync(AblationLayout.ReportJson(id), cancellationToken: ct));
