@@ -44,7 +44,7 @@ public sealed class Distillation(IArtifactStore store, IOptions<DeviceOptions> d
             var on = TorchRuntime.Configure(device.Value, logger);
             var tokenizerFolder = input.PretrainedStudent is { } pretrained
                 ? await ModelFolders.DownloadAsync(store, pretrained, scratch.Folder("base"), ct)
-                : await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
+                : await ModelFolders.TokenizerAsync(store, input.DataRunId ?? input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
             var encoder = TokenizerLoader.FromFolder(tokenizerFolder);
             var examples = new List<QueryList>();
             foreach (var shard in input.LabelShards)

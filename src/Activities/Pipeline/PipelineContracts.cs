@@ -13,7 +13,20 @@ public sealed record PipelineInput(string RunId, string DropId, PipelineSettings
 public sealed record PipelineOutput(string RunId, bool Promoted, string Reason, EvaluationResult Metrics);
 
 /// <summary>The input of every stage activity but labelling and publishing.</summary>
-public sealed record StageRequest(string RunId, string DropId, PipelineSettings Settings);
+public sealed record StageRequest(string RunId, string DropId, PipelineSettings Settings)
+{
+    /// <summary>
+    /// The run whose prepared data and tokenizers the step reads, when not its own: the arms of an ablation share one
+    /// PrepareData and write their models under runs of their own.
+    /// </summary>
+    public string? DataRunId { get; init; }
+
+    /// <summary>For RankFinetuning: the CPT model to start from, when not the run's own (an ablation's arms share one per seed).</summary>
+    public string? StartModel { get; init; }
+
+    [JsonIgnore]
+    public string DataRun => DataRunId ?? RunId;
+}
 
 /// <summary>A drop file as read, for lineage: its store name, size and content hash or ETag.</summary>
 public sealed record InputFile(string Name, long Size, string Hash);
@@ -24,8 +37,14 @@ public sealed record PreparedData(PrepareDataSummary Summary, IReadOnlyList<Inpu
 /// <summary>A trained model: where its Hugging Face folder is, and how its training went.</summary>
 public sealed record TrainedModel(string ModelPath, long Steps, double FinalLoss, long ResumedFromStep);
 
-/// <summary>One TeacherLabeling activity's work: candidate lists [Shard × size, (Shard + 1) × size).</summary>
-public sealed record LabelShardRequest(string RunId, PipelineSettings Settings, int Shard);
+/// <summary>
+/// One TeacherLabeling activity's work: candidate lists [Shard × size, (Shard + 1) × size) of
+/// <see cref="DataRunId"/> (default: the run's own), scored by the run's SFT teacher.
+/// </summary>
+public sealed record LabelShardRequest(string RunId, PipelineSettings Settings, int Shard)
+{
+    public string? DataRunId { get; init; }
+}
 
 /// <summary>A labelled shard: teacher scores for its candidates at <see cref="RunLayout.LabelShard"/>.</summary>
 public sealed record LabelShardResult(int Shard, string Path, int Lists, int Documents);
@@ -34,7 +53,11 @@ public sealed record LabelShardResult(int Shard, string Path, int Lists, int Doc
 /// Input of Distillation: the labelled shards, in shard order, and the run's pre-trained student (the model folder
 /// <see cref="StudentPretraining"/> published) when the pipeline made one.
 /// </summary>
-public sealed record DistillationRequest(string RunId, PipelineSettings Settings, IReadOnlyList<string> LabelShards, string? PretrainedStudent = null);
+public sealed record DistillationRequest(string RunId, PipelineSettings Settings, IReadOnlyList<string> LabelShards, string? PretrainedStudent = null)
+{
+    /// <summary>The run whose student tokenizer a fresh student uses, when not its own (see <see cref="StageRequest.DataRunId"/>).</summary>
+    public string? DataRunId { get; init; }
+}
 
 /// <summary>
 /// One ranker's metrics on the held-out labelled queries. PNR is +∞ when no labelled pair is ordered against

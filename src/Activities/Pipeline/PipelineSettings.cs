@@ -1,3 +1,4 @@
+using RankDistill.Models.Llm;
 using RankDistill.Models.Losses;
 
 namespace RankDistill.Activities.Pipeline;
@@ -19,7 +20,7 @@ public sealed record PipelineSettings
     public StudentSettings Student { get; init; } = new();
 
     /// <summary>
-    /// CPT on the default world's ~23,500 clicked rows: 300 updates of 32 rows is under half an epoch, about a minute on
+    /// CPT on the default world's ~23,500 clicked rows (0 steps leaves the stage out: SFT then starts from the base LLM or a fresh one): 300 updates of 32 rows is under half an epoch, about a minute on
     /// 2 cores. Longer CPT helped the teacher a little (test NDCG@5 0.81 after 600 updates against 0.78 after 300 on
     /// the 800-query world) but the minutes go further in SFT; weight decay 0.1 as nanoGPT.
     /// </summary>
@@ -130,6 +131,12 @@ public sealed record TeacherSettings
 
     /// <summary>Byte-level BPE tokens learned from the training text (the synthetic web has a few hundred distinct words).</summary>
     public int VocabularySize { get; init; } = 2000;
+
+    /// <summary>
+    /// What SFT's score head reads: the final <c>&lt;/s&gt;</c> (the paper's) or the mean of the last layer over the
+    /// real tokens. A teacher keeps its pooling in its model folder, so labelling and evaluation score it the same way.
+    /// </summary>
+    public DecoderPooling Pooling { get; init; } = DecoderPooling.LastToken;
 }
 
 /// <summary>The BERT student: a Hugging Face folder to start from, or the shape of a small one made from a config.</summary>

@@ -39,9 +39,9 @@ public sealed class StudentPretraining(IArtifactStore store, IOptions<DeviceOpti
         {
             var ct = cancellation.Token;
             var on = TorchRuntime.Configure(device.Value, logger);
-            var tokenizerFolder = await ModelFolders.TokenizerAsync(store, input.RunId, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
+            var tokenizerFolder = await ModelFolders.TokenizerAsync(store, input.DataRun, ModelFolders.StudentRole, settings.Student.BaseModel, scratch.Folder("base"), ct);
             var encoder = TokenizerLoader.FromFolder(tokenizerFolder);
-            var rows = await RunArtifacts.ReadPreparedAsync<CptExample>(store, input.RunId, PreparedDataPaths.CptTrain, ct);
+            var rows = await RunArtifacts.ReadPreparedAsync<CptExample>(store, input.DataRun, PreparedDataPaths.CptTrain, ct);
             var examples = rows.Select(r => encoder.Encode(r.Query, RankerText.Document(r.Title, r.Summary), settings.MaxSequenceLength)).ToList();
 
             // A fresh model's weights and head are a function of the seed (a resumed run overwrites them from its checkpoint).

@@ -30,7 +30,7 @@ public sealed class TeacherLabeling(IArtifactStore store, IOptions<DeviceOptions
         ArgumentNullException.ThrowIfNull(input);
         var ct = cancellation.Token;
         var size = input.Settings.LabelingShardSize;
-        var all = await RunArtifacts.ReadCandidatesAsync(store, input.RunId, ct);
+        var all = await RunArtifacts.ReadCandidatesAsync(store, input.DataRunId ?? input.RunId, ct);
         if (input.Shard < 0 || (long)input.Shard * size >= all.Count)
             throw new ArgumentOutOfRangeException(nameof(input), input.Shard, $"Run {input.RunId} has {all.Count} candidate lists: {(all.Count + size - 1) / size} shards of {size}.");
         var lists = all.Skip(input.Shard * size).Take(size).ToList();

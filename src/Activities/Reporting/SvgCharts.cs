@@ -62,6 +62,43 @@ internal static class SvgCharts
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>
+    /// Horizontal bars with error bars (mean ± standard deviation), one a row, drawn from a zero line that sits where the
+    /// values need it (at the left when none is negative), so differences that go either way read as such. A row
+    /// without a finite spread (one seed) has no error bar.
+    /// </summary>
+    public static string ErrorBarChart(
+        IReadOnlyList<(string Label, string CssClass, double Mean, double Deviation)> bars, string label, string format, string deviationFormat = "0.000")
+    {
+        const int row = 28, labelWidth = 150, valueWidth = 130;
+        int height = Top + bars.Count * row + 8;
+        var svg = Open(label, height);
+        static double Finite(double v) => double.IsFinite(v) ? v : 0;
+        double low = Math.Min(0, bars.Select(b => Finite(b.Mean) - Finite(b.Deviation)).DefaultIfEmpty(0).Min());
+        double high = Math.Max(0, bars.Select(b => Finite(b.Mean) + Finite(b.Deviation)).DefaultIfEmpty(0).Max());
+        if (high - low < 1e-12)
+            high = low + 1;
+        double left = labelWidth + 8, width = Width - left - valueWidth;
+        double X(double v) => left + (v - low) / (high - low) * width;
+        double zero = X(0);
+        svg.Append(Invariant($"<line class=\"grid\" x1=\"{zero:0.#}\" y1=\"{Top - 4}\" x2=\"{zero:0.#}\" y2=\"{height - 4}\"/>"));
+        for (int i = 0; i < bars.Count; i++)
+        {
+            var (name, css, mean, deviation) = bars[i];
+            double y = Top + i * row, x = X(Finite(mean)), middle = y + row / 2.0 - 1;
+            svg.Append(Invariant($"<text class=\"tick\" x=\"{labelWidth}\" y=\"{y + 17}\" text-anchor=\"end\">{Encode(name)}</text>"));
+            svg.Append(Invariant($"<rect class=\"{Encode(css)}\" x=\"{Math.Min(x, zero):0.#}\" y=\"{y + 4}\" width=\"{Math.Abs(x - zero):0.#}\" height=\"{row - 10}\"/>"));
+            if (double.IsFinite(deviation) && double.IsFinite(mean))
+            {
+                double x0 = X(mean - deviation), x1 = X(mean + deviation);
+                svg.Append(Invariant($"<path class=\"errorbar\" d=\"M{x0:0.#},{middle:0.#}H{x1:0.#}M{x0:0.#},{middle - 5:0.#}V{middle + 5:0.#}M{x1:0.#},{middle - 5:0.#}V{middle + 5:0.#}\"/>"));
+            }
+            var text = mean.ToString(format, CultureInfo.InvariantCulture) + (double.IsFinite(deviation) ? " ± " + deviation.ToString(deviationFormat, CultureInfo.InvariantCulture) : "");
+            svg.Append(Invariant($"<text class=\"tick\" x=\"{Width - valueWidth + 6}\" y=\"{y + 17}\">{Encode(text)}</text>"));
+        }
+        return svg.Append("</svg>").ToString();
+    }
+
     private static StringBuilder Open(string label, int height) => new StringBuilder()
         .Append(Invariant($"<svg role=\"img\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\">"))
         .Append("<title>").Append(Encode(label)).Append("</title>");

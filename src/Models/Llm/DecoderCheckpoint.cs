@@ -23,16 +23,26 @@ public static class DecoderCheckpoint
     }
 
     /// <summary>
-    /// A ranker from a folder: a saved ranker (score head included), or a causal LM after CPT, whose
-    /// body is kept and whose score head starts fresh (the report lists it as missing).
+    /// The <c>config.json</c> key that records a ranker's pooling when it is not the last token. Hugging Face keeps the
+    /// key but not its meaning: its sequence classification always pools the last token, so a mean-pooled ranker
+    /// scores as saved only here.
     /// </summary>
-    public static (DecoderRanker Model, WeightLoadReport Report) LoadRanker(string folder, Device? device = null)
+    public const string PoolingKey = "rankdistill_pooling";
+
+    /// <summary>
+    /// A ranker from a folder: a saved ranker (score head included), or a causal LM after CPT, whose
+    /// body is kept and whose score head starts fresh (the report lists it as missing). The pooling is
+    /// <paramref name="pooling"/> when given (a new ranker), else the one the folder records (<see cref="PoolingKey"/>;
+    /// absent: the last token).
+    /// </summary>
+    public static (DecoderRanker Model, WeightLoadReport Report) LoadRanker(string folder, Device? device = null, DecoderPooling? pooling = null)
     {
         var config = HuggingFaceFolder.ReadConfig<DecoderConfig>(folder);
         config.Validate();
         var map = DecoderWeightNames.Ranker(config);
         HuggingFaceFolder.CheckParameterCount(map, folder, allowNewHead: true);
-        var model = TorchGenerators.Holding(() => new DecoderRanker(config));
+        var used = pooling ?? SavedPooling(config, folder);
+        var model = TorchGenerators.Holding(() => new DecoderRanker(config, used));
         var report = Load(model, map, folder, allowNewHead: true, device);
         if (DecoderScoreBias.Read(folder) is { } bias)
         {
@@ -60,6 +70,8 @@ public static class DecoderCheckpoint
             ["pad_token_id"] = JsonSerializer.SerializeToElement(layout.PadId),
             ["eos_token_id"] = JsonSerializer.SerializeToElement(layout.EndId),
         };
+        if (model.Pooling != DecoderPooling.LastToken)
+            tokens[PoolingKey] = JsonSerializer.SerializeToElement(model.Pooling.ToString());
         Save(model, model.Config, DecoderWeightNames.Ranker(model.Config), "ForSequenceClassification", folder, options, tokens);
         DecoderScoreBias.Write(folder, model.state_dict()["score.bias"].item<float>());
     }
@@ -80,6 +92,15 @@ public static class DecoderCheckpoint
                 + "Give the tokenizer a pad token of its own (pad_token in tokenizer_config.json, e.g. an unused added token)", nameof(layout));
     }
 
+    private static DecoderPooling SavedPooling(DecoderConfig config, string folder)
+    {
+        if (config.Extra?.TryGetValue(PoolingKey, out var saved) != true)
+            return DecoderPooling.LastToken;
+        return saved.ValueKind == JsonValueKind.String && Enum.TryParse<DecoderPooling>(saved.GetString(), ignoreCase: false, out var pooling) && Enum.IsDefined(pooling)
+            ? pooling
+            : throw new NotSupportedException($"{Path.Combine(folder, "config.json")}: {PoolingKey} '{saved}' is not a pooling this ranker knows ({string.Join(", ", Enum.GetNames<DecoderPooling>())})");
+    }
+
     private static WeightLoadReport Load(nn.Module model, WeightMap map, string folder, bool allowNewHead, Device? device)
     {
         if (device is not null)
@@ -91,7 +112,8 @@ public static class DecoderCheckpoint
         nn.Module model, DecoderConfig config, WeightMap map, string task, string folder, HuggingFaceSaveOptions? options, Dictionary<string, JsonElement>? tokens = null)
     {
         var family = config.ModelType == "qwen2" ? "Qwen2" : "Llama";
-        var extra = new Dictionary<string, JsonElement>(config.Extra ?? [])
+        // A key this save decides is dropped first, so that what a loaded config carried cannot outlive the model's own value.
+        var extra = new Dictionary<string, JsonElement>((config.Extra ?? []).Where(e => e.Key != PoolingKey))
         {
             ["architectures"] = JsonSerializer.SerializeToElement(new[] { family + task }),
         };

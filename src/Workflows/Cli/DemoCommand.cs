@@ -85,7 +85,7 @@ internal sealed class DemoCommand : IHostCommand
     /// address or, when that port is taken (a second demo, a running serve), any free loopback port: decided by the bind
     /// itself, since a port probed free can be taken before the bind.
     /// </summary>
-    private static async Task<WebApplication> StartDashboardAsync(HostContext host, CancellationToken cancellationToken)
+    internal static async Task<WebApplication> StartDashboardAsync(HostContext host, CancellationToken cancellationToken)
     {
         if (host.Configuration["Dashboard:Urls"] is not null)
             return await StartDashboardAsync(host, null, cancellationToken);

@@ -7,7 +7,7 @@ namespace RankDistill.Workflows.Orchestrations;
 
 /// <summary>
 /// One drop's run, instance id <c>pipeline-&lt;drop-id&gt;</c> (see <see cref="InstanceIdFor"/>): PrepareData →
-/// ContinuedPretraining → RankFinetuning → teacher labelling (<see cref="TeacherLabelingShards"/>, fan-out over shards) →
+/// ContinuedPretraining (left out when its settings give it no steps) → RankFinetuning → teacher labelling (<see cref="TeacherLabelingShards"/>, fan-out over shards) →
 /// StudentPretraining (left out when its settings give it no steps) → Distillation → Evaluation → Publish. Each step is
 /// an activity with its own retry policy (<see cref="PipelineSteps"/>); a completed step is a result in the history, so a
 /// crash never runs it again. The custom status names the step
@@ -47,9 +47,12 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
                     ("duplicate_click_rows", p.Summary.DuplicateClickRows), ("candidate_lists", p.CandidateLists), ("labeling_shards", p.LabelingShards)),
                 (m, p) => m with { Inputs = p.Inputs, Data = p.Summary });
 
-            await run.StepAsync(RunLayout.Stages.ContinuedPretraining, nameof(ContinuedPretraining),
-                $"causal LM, {input.Settings.ContinuedPretraining.Steps} steps",
-                () => context.CallContinuedPretrainingAsync(request), ModelOutputs, TrainingMetrics);
+            if (input.Settings.ContinuedPretraining.Steps > 0)
+            {
+                await run.StepAsync(RunLayout.Stages.ContinuedPretraining, nameof(ContinuedPretraining),
+                    $"causal LM, {input.Settings.ContinuedPretraining.Steps} steps",
+                    () => context.CallContinuedPretrainingAsync(request), ModelOutputs, TrainingMetrics);
+            }
 
             await run.StepAsync(RunLayout.Stages.RankFinetuning, nameof(RankFinetuning),
                 $"rank loss, {input.Settings.RankFinetuning.Steps} steps",

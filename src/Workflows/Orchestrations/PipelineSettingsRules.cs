@@ -38,12 +38,13 @@ public static class PipelineSettingsRules
             Require(model.Heads is >= 1 and <= 256 && model.HiddenSize % model.Heads == 0, $"{name}:Heads", model.Heads, $"1 to 256 and a divisor of {name}:HiddenSize ({model.HiddenSize})");
             Require(model.VocabularySize is >= 100 and <= 1_000_000, $"{name}:VocabularySize", model.VocabularySize, "100 to 1,000,000");
         }
+        Require(Enum.IsDefined(settings.Teacher.Pooling), "Teacher:Pooling", settings.Teacher.Pooling, "LastToken or Mean");
         Require(settings.Student.Dropout is >= 0 and < 1, "Student:Dropout", settings.Student.Dropout, "from 0 up to (not including) 1");
         foreach (var (name, stage) in new[] { ("ContinuedPretraining", settings.ContinuedPretraining), ("RankFinetuning", settings.RankFinetuning),
                      ("StudentPretraining", settings.StudentPretraining), ("Distillation", settings.Distillation) })
         {
-            // The student's pre-training is the one stage a run may leave out (0 steps).
-            var least = name == "StudentPretraining" ? 0 : 1;
+            // The pre-training stages, CPT and the student's, may be left out (0 steps); SFT and distillation make the models.
+            var least = name is "StudentPretraining" or "ContinuedPretraining" ? 0 : 1;
             Require(stage.Steps >= least && stage.Steps <= 10_000_000, $"{name}:Steps", stage.Steps, $"{least} to 10,000,000");
             Require(stage.LearningRate is > 0 and < 1, $"{name}:LearningRate", stage.LearningRate, "above 0 and below 1");
             Require(stage.BatchSize is >= 1 and <= 65_536, $"{name}:BatchSize", stage.BatchSize, "1 to 65,536");

@@ -3,8 +3,14 @@ using RankDistill.Activities.Pipeline;
 
 namespace RankDistill.Workflows.Orchestrations;
 
-/// <summary>The input of <see cref="TeacherLabelingShards"/>: which run, its settings, and how many shards PrepareData made.</summary>
-public sealed record LabelingInput(string RunId, PipelineSettings Settings, int Shards);
+/// <summary>
+/// The input of <see cref="TeacherLabelingShards"/>: which run, its settings, and how many shards PrepareData made;
+/// <see cref="DataRunId"/> names the run whose candidate lists are labelled when not its own (an ablation's arm).
+/// </summary>
+public sealed record LabelingInput(string RunId, PipelineSettings Settings, int Shards)
+{
+    public string? DataRunId { get; init; }
+}
 
 /// <summary>
 /// Teacher labelling as a sub-orchestration: one TeacherLabeling activity per shard of candidate lists, all scheduled
@@ -20,7 +26,7 @@ public sealed class TeacherLabelingShards : TaskOrchestrator<LabelingInput, IRea
         ArgumentNullException.ThrowIfNull(input);
         context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.TeacherLabeling, 0, $"{input.Shards} shards"));
         var shards = Enumerable.Range(0, input.Shards)
-            .Select(shard => context.CallTeacherLabelingAsync(new LabelShardRequest(input.RunId, input.Settings, shard)))
+            .Select(shard => context.CallTeacherLabelingAsync(new LabelShardRequest(input.RunId, input.Settings, shard) { DataRunId = input.DataRunId }))
             .ToList();
         var results = await Task.WhenAll(shards);
         context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.TeacherLabeling, 1, $"{input.Shards} shards labelled"));

@@ -1,3 +1,4 @@
+using RankDistill.Activities.Ablation;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Reporting;
 using RankDistill.TaskHub;
@@ -19,10 +20,13 @@ public static class WorkflowRegistrations
             .AddTasks(TaskQueues.Default, tasks => tasks
                 .AddOrchestrator<DistillationPipeline>()
                 .AddOrchestrator<TeacherLabelingShards>()
+                .AddOrchestrator<AblationStudy>()
                 .AddActivity<PrepareData>()
                 .AddActivity<Evaluation>()
                 .AddActivity<Publish>()
-                .AddActivity<WriteRunManifest>())
+                .AddActivity<WriteRunManifest>()
+                .AddActivity<ArmEvaluation>()
+                .AddActivity<AblationReport>())
             .AddTasks(TaskQueues.Gpu, tasks => tasks
                 .AddActivity<ContinuedPretraining>()
                 .AddActivity<RankFinetuning>()

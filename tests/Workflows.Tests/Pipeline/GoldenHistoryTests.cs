@@ -13,7 +13,7 @@ using RankDistill.Workflows.Tests.Demo;
 namespace RankDistill.Workflows.Tests.Pipeline;
 
 /// <summary>
-/// Histories the real <see cref="DistillationPipeline"/> and its labelling child recorded (a Tiny run, committed under
+/// Histories the real <see cref="DistillationPipeline"/>, its labelling child and <see cref="AblationStudy"/> recorded (Tiny runs, committed under
 /// Golden/) must replay on today's code to the same result: a change that would break runs in flight fails here
 /// first. DurableTask.Core replays them exactly as a worker does after a restart, through the SDK's shims. A changed
 /// orchestrator fails with DurableTask.Core's non-determinism error, naming what the history holds.
@@ -25,11 +25,17 @@ public sealed class GoldenHistoryTests
     [Theory]
     [InlineData("distillation-pipeline.json", nameof(DistillationPipeline))]
     [InlineData("teacher-labeling-shards.json", nameof(TeacherLabelingShards))]
+    [InlineData("ablation-study.json", nameof(AblationStudy))]
     public void GoldenHistory_ReplayedByTodaysOrchestrator_CompletesWithTheRecordedOutput(string file, string orchestrator)
     {
         var history = HistoryJson.ReadHistory(File.ReadAllText(Golden(file)));
         var recorded = history.OfType<ExecutionCompletedEvent>().Single();
-        ITaskOrchestrator code = orchestrator == nameof(DistillationPipeline) ? new DistillationPipeline() : new TeacherLabelingShards();
+        ITaskOrchestrator code = orchestrator switch
+        {
+            nameof(DistillationPipeline) => new DistillationPipeline(),
+            nameof(AblationStudy) => new AblationStudy(),
+            _ => new TeacherLabelingShards(),
+        };
 
         var completion = Replay(history.Where(e => e is not ExecutionCompletedEvent).ToList(), orchestrator, code);
 
@@ -68,6 +74,26 @@ public sealed class GoldenHistoryTests
         await File.WriteAllTextAsync(Path.Combine(source, "distillation-pipeline.json"), JsonConvert.SerializeObject(parent, Formatting.Indented), TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(source, "teacher-labeling-shards.json"),
             JsonConvert.SerializeObject(await host.Client.GetOrchestrationHistoryAsync(child, TestContext.Current.CancellationToken), Formatting.Indented), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the ablation's golden file from a fresh Tiny ablation on one seed (its arms run in parallel, so the history
+    /// records one order of their completions; a replay must follow it). Run it deliberately, like
+    /// <see cref="GoldenHistory_Record"/>: <c>RANKDISTILL_RECORD_GOLDEN=1 dotnet test --filter-method "*GoldenHistory_RecordAblation*"</c>.
+    /// </summary>
+    [Fact]
+    public async Task GoldenHistory_RecordAblation()
+    {
+        Assert.SkipUnless(Environment.GetEnvironmentVariable("RANKDISTILL_RECORD_GOLDEN") == "1", "records the golden histories only when RANKDISTILL_RECORD_GOLDEN=1");
+        using var data = new TemporaryFolder();
+        await using var host = await PipelineTestHost.StartAsync(data.Path);
+        await TinyWorld.WriteDropAsync(host.Store, "golden");
+        var outcome = await AblationSubmission.SubmitAsync(host.Client, host.GpuClient, "golden", host.Settings.Pipeline.Settings, [1], TestContext.Current.CancellationToken);
+        var done = await host.WaitAsync(outcome.InstanceId);
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var history = await host.Client.GetOrchestrationHistoryAsync(done.InstanceId, TestContext.Current.CancellationToken);
+        var source = Path.Combine(RankDistill.Testing.RepositoryRoot.Path, "tests", "Workflows.Tests", "Golden");
+        await File.WriteAllTextAsync(Path.Combine(source, "ablation-study.json"), JsonConvert.SerializeObject(history, Formatting.Indented), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Replays <paramref name="history"/> as a worker would and returns the completion the orchestrator decides.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Models.Llm;
 using RankDistill.Models.Losses;
 using RankDistill.Workflows.Hosting;
 
@@ -55,12 +56,13 @@ public sealed class PipelineOptionsTests
     }
 
     [Fact]
-    public void Load_StudentPretrainingWithoutSteps_IsAllowedWhereOtherStagesNeedOne()
+    public void Load_PretrainingStagesWithoutSteps_AreAllowedWhereOtherStagesNeedOne()
     {
-        var settings = Load(("Pipeline:StudentPretraining:Steps", "0"));
+        var settings = Load(("Pipeline:StudentPretraining:Steps", "0"), ("Pipeline:ContinuedPretraining:Steps", "0"));
         var error = Assert.Throws<InvalidSettingsException>(() => Load(("Pipeline:StudentPretraining:Steps", "-1"), ("Pipeline:Distillation:Steps", "0")));
 
         Assert.Equal(0, settings.Pipeline.Settings.StudentPretraining.Steps);
+        Assert.Equal(0, settings.Pipeline.Settings.ContinuedPretraining.Steps);
         Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:StudentPretraining:Steps = -1 is not valid", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.StartsWith("Pipeline:Distillation:Steps = 0 is not valid", StringComparison.Ordinal));
     }
@@ -69,7 +71,8 @@ public sealed class PipelineOptionsTests
     public void Load_EveryFieldOfTheRecipe_IsSetByItsPath()
     {
         var settings = Load(("Pipeline:RankLoss", "ranknet"), ("Pipeline:DistillationAlpha", "0.5"), ("Pipeline:DistillationBeta", "2"),
-            ("Pipeline:Student:Dropout", "0.1"), ("Pipeline:Distillation:WarmupFraction", "0.2"), ("Pipeline:Distillation:WeightDecay", "0.05"));
+            ("Pipeline:Student:Dropout", "0.1"), ("Pipeline:Distillation:WarmupFraction", "0.2"), ("Pipeline:Distillation:WeightDecay", "0.05"),
+            ("Pipeline:Teacher:Pooling", "mean"));
 
         var p = PipelineSettings.Default;
         var expected = p with
@@ -78,6 +81,7 @@ public sealed class PipelineOptionsTests
             DistillationAlpha = 0.5,
             DistillationBeta = 2,
             Student = p.Student with { Dropout = 0.1 },
+            Teacher = p.Teacher with { Pooling = DecoderPooling.Mean },
             Distillation = p.Distillation with { WarmupFraction = 0.2, WeightDecay = 0.05 },
         };
         Assert.Equal(expected, settings.Pipeline.Settings);
