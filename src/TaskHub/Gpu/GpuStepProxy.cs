@@ -24,6 +24,9 @@ internal sealed class GpuStepProxy(TaskHubConnection defaultHub, TaskHubConnecti
     private static readonly OrchestrationStatus[] _reusedStatuses =
         [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended, OrchestrationStatus.Completed, OrchestrationStatus.ContinuedAsNew];
 
+    private static readonly OrchestrationStatus[] _runningStatuses =
+        [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended, OrchestrationStatus.ContinuedAsNew];
+
     /// <summary>The middleware of a default-queue worker: proxies answer here; every other activity runs as usual.</summary>
     public static async Task RespondAsync(DispatchMiddlewareContext context, Func<Task> next)
     {
@@ -48,9 +51,14 @@ internal sealed class GpuStepProxy(TaskHubConnection defaultHub, TaskHubConnecti
         {
             return await run.RunAsync<HistoryEvent>(async token =>
             {
+                var input = JsonDataConverter.Default.Serialize(new GpuStepInput(activity, Unwrap(call.Input)));
                 var state = await GetAsync(stepId);
                 if (state is null || IsLostAttempt(state.OrchestrationStatus))
-                    await StartAsync(stepId, call.Input);
+                    await StartAsync(stepId, input, _reusedStatuses);
+                else if (state.Input != input)
+                    // An earlier execution's call under this task id (a rewound run whose calls shifted, e.g. after
+                    // a retry): not this call's result. Replace it unless it still runs.
+                    await StartAsync(stepId, input, _runningStatuses);
                 while (true)
                 {
                     state = await GetAsync(stepId);
@@ -83,10 +91,10 @@ internal sealed class GpuStepProxy(TaskHubConnection defaultHub, TaskHubConnecti
         return states is { Count: > 0 } ? states[0] : null;
     }
 
-    private async Task StartAsync(string stepId, string? input)
+    private async Task StartAsync(string stepId, string? input, OrchestrationStatus[] dedupeStatuses)
     {
         var instance = new OrchestrationInstance { InstanceId = stepId, ExecutionId = Guid.NewGuid().ToString("N") };
-        var started = new ExecutionStartedEvent(-1, JsonDataConverter.Default.Serialize(new GpuStepInput(activity, Unwrap(input))))
+        var started = new ExecutionStartedEvent(-1, input)
         {
             Name = GpuStep.Name,
             Version = "",
@@ -96,7 +104,7 @@ internal sealed class GpuStepProxy(TaskHubConnection defaultHub, TaskHubConnecti
         try
         {
             // A Failed or Terminated attempt under this id (a rewound call) is replaced; any other is waited for.
-            await gpuHub.Client.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, _reusedStatuses);
+            await gpuHub.Client.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, dedupeStatuses);
         }
         catch (OrchestrationAlreadyExistsException)
         {

@@ -88,6 +88,24 @@ public abstract class GpuRoutingTests(HostedTaskHub hub) : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, Assert.Single(await GpuStepsOfAsync(id)).RuntimeStatus);
     }
 
+    [Fact]
+    public async Task Rewind_TheTaskIdOfItsGpuCallNowHoldsAnotherCall_RunsThatCallNotTheOldStep()
+    {
+        await hub.StartWorkerAsync("cpu", HostedTaskHub.DefaultQueue);
+        await hub.StartWorkerAsync("gpu", HostedTaskHub.GpuQueue);
+        var key = ExecutionLog.NewKey();
+        var id = await hub.ScheduleAsync(nameof(GpuCallShiftsAfterRepair), key);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await hub.WaitAsync(id)).RuntimeStatus);
+        Finish.Repair(key);
+
+        await hub.Client.RewindInstanceAsync(id, "repaired", TestContext.Current.CancellationToken);
+
+        Assert.Equal("trained on gpu", (await hub.CompletedAsync(id)).ReadOutputAs<string>());
+        // The same task id carries "KEY-after" now: the step that trained "KEY-before" is not its answer.
+        Assert.Equal(["run@gpu"], ExecutionLog.Entries($"{key}-before-train"));
+        Assert.Equal(["run@gpu"], ExecutionLog.Entries($"{key}-after-train"));
+    }
+
     /// <summary>The gpu hub's GpuStep instances of one caller (their ids are CALLER@TASKID).</summary>
     private async Task<List<OrchestrationMetadata>> GpuStepsOfAsync(string callerId) =>
         await hub.GpuClient.GetAllInstancesAsync(new(InstanceIdPrefix: $"{callerId}@")).ToListAsync(TestContext.Current.CancellationToken);

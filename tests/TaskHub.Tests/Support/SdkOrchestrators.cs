@@ -124,3 +124,26 @@ public sealed class GpuThenFinish : TaskOrchestrator<string, string>
         return $"{trained} {finished}";
     }
 }
+
+/// <summary>
+/// Its GPU call's task id holds another input after a repair: before it, Finish fails (task 0), the GPU step trains
+/// "KEY-before" (task 1) and the run fails; rewound after the repair, task 1 trains "KEY-after".
+/// </summary>
+public sealed class GpuCallShiftsAfterRepair : TaskOrchestrator<string, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var repaired = true;
+        try
+        {
+            await context.CallFinishAsync(input);
+        }
+        catch (TaskFailedException)
+        {
+            repaired = false;
+        }
+        var trained = await context.CallGpuTrainAsync($"{input}-{(repaired ? "after" : "before")}");
+        return repaired ? trained : throw new InvalidOperationException($"{input} is not repaired yet");
+    }
+}

@@ -25,6 +25,7 @@ public static class SdkTasks
                 .AddOrchestrator<CpuThenGpu>()
                 .AddOrchestrator<GpuFailureSeen>()
                 .AddOrchestrator<GpuThenFinish>()
+                .AddOrchestrator<GpuCallShiftsAfterRepair>()
                 .AddActivity<Salute>()
                 .AddActivity<Shout>()
                 .AddActivity<FailsTimes>()
