@@ -65,5 +65,8 @@ public sealed record EvaluationResult(
 /// <summary>Input of Publish.</summary>
 public sealed record PublishRequest(string RunId, PipelineSettings Settings, string StudentModelPath, EvaluationResult Evaluation);
 
-/// <summary>Whether the student was promoted to <c>models/published/</c>, and why (or why not).</summary>
-public sealed record PublishResult(bool Promoted, string Reason, string? PublishedPath);
+/// <summary>
+/// Whether the student was promoted to <c>models/published/</c>, and why (or why not); <paramref name="PublishedBefore"/>
+/// is the run whose model was in service when the gates were applied (null when none was).
+/// </summary>
+public sealed record PublishResult(bool Promoted, string Reason, string? PublishedPath, string? PublishedBefore = null);

@@ -37,7 +37,7 @@ public sealed class Publish(
         if (current?.RunId == runId && await store.OpenSetAsync(target, ct) is not null)
         {
             Logs.AlreadyPublished(logger, runId, target);
-            result = new PublishResult(true, current.Reason, target);
+            result = new PublishResult(true, current.Reason, target, current.PublishedBefore);
         }
         else
         {
@@ -47,14 +47,14 @@ public sealed class Publish(
             var (promote, reason) = PublishDecision.Decide(input.Evaluation, input.Settings.Publish, incumbent);
             if (promote)
             {
-                await PromoteAsync(input, target, reason, ct);
+                await PromoteAsync(input, target, reason, current?.RunId, ct);
                 Logs.Promoted(logger, runId, target, reason);
-                result = new PublishResult(true, reason, target);
+                result = new PublishResult(true, reason, target, current?.RunId);
             }
             else
             {
                 Logs.NotPromoted(logger, runId, reason);
-                result = new PublishResult(false, reason, null);
+                result = new PublishResult(false, reason, null, current?.RunId);
             }
         }
         await RecordInReportAsync(runId, result, ct);
@@ -87,11 +87,11 @@ public sealed class Publish(
     }
 
     /// <summary>Copies the student's set under <paramref name="target"/> with published.json, then moves the pointer.</summary>
-    private async Task PromoteAsync(PublishRequest input, string target, string reason, CancellationToken ct)
+    private async Task PromoteAsync(PublishRequest input, string target, string reason, string? publishedBefore, CancellationToken ct)
     {
         var source = await store.GetSetAsync(input.StudentModelPath, ct);
         var record = new PublishedModel(
-            input.RunId, target, input.StudentModelPath, input.Evaluation.TestQueries, input.Evaluation.Student, input.Evaluation.Teacher, reason);
+            input.RunId, target, input.StudentModelPath, input.Evaluation.TestQueries, input.Evaluation.Student, input.Evaluation.Teacher, reason, publishedBefore);
         var files = source.Files
             .Select(f => new ArtifactSetFile(f.Name, async (destination, token) =>
             {
@@ -113,7 +113,7 @@ public sealed class Publish(
             return;
         }
         var (report, trec) = found;
-        var promotion = new PromotionStatus(result.Promoted, result.Reason, result.PublishedPath);
+        var promotion = new PromotionStatus(result.Promoted, result.Reason, result.PublishedPath, result.PublishedBefore);
         if (report.Promotion != promotion || await store.OpenSetAsync(ReportSet.Prefix(runId), ct) is null)
             await ReportSet.PublishAsync(store, report with { Promotion = promotion }, trec, ct);
     }

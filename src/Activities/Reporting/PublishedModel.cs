@@ -8,6 +8,7 @@ namespace RankDistill.Activities.Reporting;
 /// What is known of a published student: <c>published.json</c> inside its set at <c>models/published/&lt;run-id&gt;/</c>,
 /// and the same record as <c>models/published/current.json</c>, the pointer to the model in service. The pointer is
 /// written last: a model is published once the pointer names it, so a crash before that publishes nothing.
+/// <c>PublishedBefore</c> is the run whose model this one replaced (null for the first).
 /// </summary>
 public sealed record PublishedModel(
     string RunId,
@@ -16,7 +17,8 @@ public sealed record PublishedModel(
     int TestQueries,
     RankerMetrics Student,
     RankerMetrics Teacher,
-    string Reason)
+    string Reason,
+    string? PublishedBefore = null)
 {
     public const string FileName = "published.json";
 

@@ -85,7 +85,7 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
                 p => p.PublishedPath is { } path ? Outputs(("published", path)) : Outputs(),
                 p => Metrics(("promoted", p.Promoted ? 1 : 0)));
 
-            await run.FinishAsync(m => m with { Status = "completed", Promoted = published.Promoted, Reason = published.Reason });
+            await run.FinishAsync(m => m with { Status = "completed", Promoted = published.Promoted, Reason = published.Reason, PublishedBefore = published.PublishedBefore });
             context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.Publish, 1, published.Promoted ? "promoted" : $"not promoted: {published.Reason}"));
             return new PipelineOutput(input.RunId, published.Promoted, published.Reason, evaluation);
         }

@@ -37,6 +37,9 @@ public sealed record RunManifest
     public bool? Promoted { get; init; }
     public string? Reason { get; init; }
 
+    /// <summary>The run whose model was in service when this run's gates were applied (null when none was).</summary>
+    public string? PublishedBefore { get; init; }
+
     /// <summary>Why the run failed (the failing step's error), when it did.</summary>
     public string? Failure { get; init; }
 }
