@@ -19,6 +19,7 @@ public static class WorkflowRegistrations
             .AddTasks(TaskQueues.Default, tasks => tasks
                 .AddOrchestrator<DistillationPipeline>()
                 .AddOrchestrator<TeacherLabelingShards>()
+                .AddActivity<ResolveBaseModels>()
                 .AddActivity<PrepareData>()
                 .AddActivity<Evaluation>()
                 .AddActivity<Publish>()
