@@ -42,7 +42,10 @@ internal static class CompletedRuns
         };
         var trec = new Dictionary<string, byte[]>
         {
-            [ReportSet.TeacherRun] = [], [ReportSet.StudentRun] = [], [ReportSet.Bm25Run] = [], [ReportSet.Qrels] = [],
+            [ReportSet.TeacherRun] = [],
+            [ReportSet.StudentRun] = [],
+            [ReportSet.Bm25Run] = [],
+            [ReportSet.Qrels] = [],
         };
         await ReportSet.PublishAsync(store, report, trec, ct);
         if (promoted)
