@@ -29,25 +29,25 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
         ArgumentNullException.ThrowIfNull(input);
         // Bad settings fail the run before any work, with every bad setting named.
         PipelineSettingsRules.Check(input.Settings);
-        var startedAt = context.CurrentUtcDateTime;
-        // "published" base models are resolved once, by an activity (the pointer is in the store), and every step then
-        // gets the resolved paths; a run that does not ask makes no extra call, so its history is what it always was.
-        var bases = BaseModels.AskedFor(input.Settings)
-            ? await context.CallResolveBaseModelsAsync(new StageRequest(input.RunId, input.DropId, input.Settings))
-            : new BaseModels(input.Settings.Teacher.BaseModel, input.Settings.Student.BaseModel);
-        var settings = bases.ApplyTo(input.Settings);
         var run = new ManifestRecorder(context, new RunManifest
         {
             RunId = input.RunId,
             DropId = input.DropId,
             Settings = input.Settings,
-            BaseModels = bases,
-            StartedAt = startedAt,
+            StartedAt = context.CurrentUtcDateTime,
             Rejected = RunLayout.Rejected(input.RunId),
         });
-        var request = new StageRequest(input.RunId, input.DropId, settings);
         try
         {
+            // "published" base models are resolved once, by an activity (the pointer is in the store), and every step
+            // then gets the resolved paths; a run that does not ask makes no extra call, so its history is what it always was.
+            var bases = BaseModels.AskedFor(input.Settings)
+                ? await context.CallResolveBaseModelsAsync(new StageRequest(input.RunId, input.DropId, input.Settings))
+                : new BaseModels(input.Settings.Teacher.BaseModel, input.Settings.Student.BaseModel);
+            run.Amend(m => m with { BaseModels = bases });
+            var settings = bases.ApplyTo(input.Settings);
+            var request = new StageRequest(input.RunId, input.DropId, settings);
+
             var prepared = await run.StepAsync(RunLayout.Stages.PrepareData, nameof(PrepareData), $"reading drop {input.DropId}",
                 () => context.CallPrepareDataAsync(request),
                 p => Outputs(("data", RunLayout.Prepared(input.RunId, "data")), ("rejected", RunLayout.Rejected(input.RunId))),

@@ -69,6 +69,30 @@ public sealed class WarmStartTests
         }
     }
 
+    [Fact]
+    public async Task DistillationPipeline_PublishedPointerUnreadable_FailsBeforeAnyStepWithTheReasonInItsManifest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TemporaryFolder();
+        await using var host = await PipelineTestHost.StartAsync(data.Path, new Dictionary<string, string?> { ["Pipeline:Student:BaseModel"] = BaseModels.Published });
+        await host.Store.WriteAsync(PublishedModel.CurrentPointer, "not json"u8.ToArray(), ct);
+        await TinyWorld.WriteDropAsync(host.Store, "day-1");
+
+        var run = await host.RunAsync("day-1");
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        var manifest = (await WriteRunManifest.ReadAsync(host.Store, "pipeline-day-1", ct))!;
+        Assert.Equal("failed", manifest.Status);
+        // The manifest names the step and the root cause; the run's failure says which file it could not read.
+        Assert.StartsWith("ResolveBaseModels failed: System.Text.Json.", manifest.Failure, StringComparison.Ordinal);
+        var messages = new List<string>();
+        for (var f = run.FailureDetails; f is not null; f = f.InnerFailure)
+            messages.Add(f.ErrorMessage);
+        Assert.Contains(messages, m => m.Contains("'models/published/current.json' is not a published-model record", StringComparison.Ordinal));
+        Assert.Empty(manifest.Steps);
+        Assert.Null(manifest.BaseModels);
+    }
+
     private static async Task<string> FileHashAsync(IArtifactStore store, string setPrefix, string file) =>
         (await store.OpenSetAsync(setPrefix, TestContext.Current.CancellationToken))!.Files.Single(f => f.Name == file).Sha256;
 
