@@ -35,7 +35,10 @@ internal sealed class RunHistory(IArtifactStore store)
             if (await SummarizeAsync(parts[1], info.ETag, cancellationToken) is { } run)
                 runs.Add(run with { Published = run.RunId == published });
         }
-        runs.Sort((a, b) => (a.CompletedAt ?? a.StartedAt, a.RunId).CompareTo((b.CompletedAt ?? b.StartedAt, b.RunId)));
+        // By completion (the order Publish saw them), then id: the same order on every machine and culture.
+        runs.Sort((a, b) => (a.CompletedAt ?? a.StartedAt).CompareTo(b.CompletedAt ?? b.StartedAt) is var byTime and not 0
+            ? byTime
+            : string.CompareOrdinal(a.RunId, b.RunId));
         return new RunList(runs, published);
     }
 
