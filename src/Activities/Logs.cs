@@ -28,4 +28,7 @@ internal static partial class Logs
 
     [LoggerMessage(5007, LogLevel.Debug, "{Stage} of run {RunId}: progress not written ({Problem}); the next update tries again")]
     public static partial void ProgressNotWritten(ILogger logger, string stage, string runId, string problem);
+
+    [LoggerMessage(5008, LogLevel.Information, "Run {RunId} starts from the published models of run {PublishedRun}: teacher {Teacher}, student {Student}")]
+    public static partial void BaseModelsResolved(ILogger logger, string runId, string publishedRun, string teacher, string student);
 }

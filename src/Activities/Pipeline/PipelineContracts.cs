@@ -85,8 +85,11 @@ public sealed record EvaluationResult(
     public double StudentSpeedup => TeacherDocsPerSecond > 0 ? StudentDocsPerSecond / TeacherDocsPerSecond : 0;
 }
 
-/// <summary>Input of Publish.</summary>
-public sealed record PublishRequest(string RunId, PipelineSettings Settings, string StudentModelPath, EvaluationResult Evaluation);
+/// <summary>Input of Publish; <paramref name="TeacherModelPath"/> (the fine-tuned teacher) is published beside the student when given.</summary>
+public sealed record PublishRequest(string RunId, PipelineSettings Settings, string StudentModelPath, EvaluationResult Evaluation, string? TeacherModelPath = null);
 
-/// <summary>Whether the student was promoted to <c>models/published/</c>, and why (or why not).</summary>
-public sealed record PublishResult(bool Promoted, string Reason, string? PublishedPath);
+/// <summary>
+/// Whether the student was promoted to <c>models/published/</c>, and why (or why not); <paramref name="PublishedBefore"/>
+/// is the run whose model was in service when the gates were applied (null when none was).
+/// </summary>
+public sealed record PublishResult(bool Promoted, string Reason, string? PublishedPath, string? PublishedBefore = null);

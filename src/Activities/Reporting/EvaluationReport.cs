@@ -1,4 +1,5 @@
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
 using RankDistill.Models.Metrics;
 
 namespace RankDistill.Activities.Reporting;
@@ -43,6 +44,13 @@ public sealed record EvaluationReport
     public required EvaluationResult Result { get; init; }
 
     public PromotionStatus? Promotion { get; init; }
+
+    /// <summary>
+    /// A run's report.json alone, or null when it has none or it is of another format. Unlike the report set's own
+    /// reader it does not hash the TREC files beside it: listing every run's numbers would read them all each time.
+    /// </summary>
+    public static Task<EvaluationReport?> ReadAsync(IArtifactStore store, string runId, CancellationToken cancellationToken) =>
+        ReportSet.TryReadJsonAsync(store, runId, cancellationToken);
 }
 
 /// <summary>Teacher and student scoring the same candidate documents, one after the other, on the same device and threads.</summary>
@@ -79,5 +87,8 @@ public sealed record LossPoint(long Step, double Loss);
 
 public sealed record ReportFiles(string TeacherRun, string StudentRun, string Bm25Run, string Qrels);
 
-/// <summary>Publish's decision, written into the report when it is made.</summary>
-public sealed record PromotionStatus(bool Promoted, string Reason, string? PublishedPath);
+/// <summary>
+/// Publish's decision, written into the report when it is made. <paramref name="PublishedBefore"/> is the run whose
+/// model was in service when the decision was made (null: none was, or the report predates the field).
+/// </summary>
+public sealed record PromotionStatus(bool Promoted, string Reason, string? PublishedPath, string? PublishedBefore = null);

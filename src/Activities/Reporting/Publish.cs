@@ -12,7 +12,8 @@ namespace RankDistill.Activities.Reporting;
 /// <summary>
 /// The Publish step: applies the gates (<see cref="PublishDecision"/>), re-scoring the published model on this run's
 /// test lists for the no-regression gate rather than trusting numbers from another test set. Promotion copies the
-/// student's folder to <c>models/published/&lt;run-id&gt;/</c> (with published.json) and then points
+/// student's folder to <c>models/published/&lt;run-id&gt;/</c> (with published.json), the teacher's to
+/// <c>models/published/teachers/&lt;run-id&gt;/</c>, and then points
 /// <c>models/published/current.json</c> at it. A failed gate is an answer, not an error: Promoted is false and the
 /// reason carries the numbers. The decision is written into the run's report. Idempotent: once the pointer names
 /// this run, a re-run returns the promotion it made.
@@ -37,7 +38,7 @@ public sealed class Publish(
         if (current?.RunId == runId && await store.OpenSetAsync(target, ct) is not null)
         {
             Logs.AlreadyPublished(logger, runId, target);
-            result = new PublishResult(true, current.Reason, target);
+            result = new PublishResult(true, current.Reason, target, current.PublishedBefore);
         }
         else
         {
@@ -47,14 +48,14 @@ public sealed class Publish(
             var (promote, reason) = PublishDecision.Decide(input.Evaluation, input.Settings.Publish, incumbent);
             if (promote)
             {
-                await PromoteAsync(input, target, reason, ct);
+                await PromoteAsync(input, target, reason, current?.RunId, ct);
                 Logs.Promoted(logger, runId, target, reason);
-                result = new PublishResult(true, reason, target);
+                result = new PublishResult(true, reason, target, current?.RunId);
             }
             else
             {
                 Logs.NotPromoted(logger, runId, reason);
-                result = new PublishResult(false, reason, null);
+                result = new PublishResult(false, reason, null, current?.RunId);
             }
         }
         await RecordInReportAsync(runId, result, ct);
@@ -86,21 +87,34 @@ public sealed class Publish(
         }
     }
 
-    /// <summary>Copies the student's set under <paramref name="target"/> with published.json, then moves the pointer.</summary>
-    private async Task PromoteAsync(PublishRequest input, string target, string reason, CancellationToken ct)
+    /// <summary>
+    /// Copies the student's set under <paramref name="target"/> with published.json, and the teacher's set (when the
+    /// run names it) under <see cref="PublishedModel.TeacherPathOf"/>, then moves the pointer: both are in place before
+    /// the pointer names them.
+    /// </summary>
+    private async Task PromoteAsync(PublishRequest input, string target, string reason, string? publishedBefore, CancellationToken ct)
     {
-        var source = await store.GetSetAsync(input.StudentModelPath, ct);
+        var teacherTarget = input.TeacherModelPath is null ? null : PublishedModel.TeacherPathOf(input.RunId);
         var record = new PublishedModel(
-            input.RunId, target, input.StudentModelPath, input.Evaluation.TestQueries, input.Evaluation.Student, input.Evaluation.Teacher, reason);
+            input.RunId, target, input.StudentModelPath, input.Evaluation.TestQueries, input.Evaluation.Student, input.Evaluation.Teacher, reason,
+            publishedBefore, teacherTarget);
+        await CopySetAsync(input.StudentModelPath, target, [ArtifactSetFile.FromBytes(PublishedModel.FileName, record.ToUtf8())], ct);
+        if (teacherTarget is not null)
+            await CopySetAsync(input.TeacherModelPath!, teacherTarget, [], ct);
+        await store.WriteAsync(PublishedModel.CurrentPointer, record.ToUtf8(), ct);
+    }
+
+    private async Task CopySetAsync(string from, string to, IEnumerable<ArtifactSetFile> extra, CancellationToken ct)
+    {
+        var source = await store.GetSetAsync(from, ct);
         var files = source.Files
             .Select(f => new ArtifactSetFile(f.Name, async (destination, token) =>
             {
                 await using var stream = await source.OpenReadAsync(f.Name, token);
                 await stream.CopyToAsync(destination, token);
             }))
-            .Append(ArtifactSetFile.FromBytes(PublishedModel.FileName, record.ToUtf8()));
-        await store.PublishSetAsync(target, files, ct);
-        await store.WriteAsync(PublishedModel.CurrentPointer, record.ToUtf8(), ct);
+            .Concat(extra);
+        await store.PublishSetAsync(to, files, ct);
     }
 
     /// <summary>Writes the decision into report.json and report.html; skipped (with a warning) when the run has no readable report.</summary>
@@ -113,7 +127,7 @@ public sealed class Publish(
             return;
         }
         var (report, trec) = found;
-        var promotion = new PromotionStatus(result.Promoted, result.Reason, result.PublishedPath);
+        var promotion = new PromotionStatus(result.Promoted, result.Reason, result.PublishedPath, result.PublishedBefore);
         if (report.Promotion != promotion || await store.OpenSetAsync(ReportSet.Prefix(runId), ct) is null)
             await ReportSet.PublishAsync(store, report with { Promotion = promotion }, trec, ct);
     }

@@ -52,6 +52,21 @@ internal static class ReportSet
         }
     }
 
+    /// <summary>report.json as it lies (atomic on its own), or null when absent, unreadable or of another format.</summary>
+    public static async Task<EvaluationReport?> TryReadJsonAsync(IArtifactStore store, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await store.ReadAllBytesAsync(RunLayout.ReportJson(runId), 8 << 20, cancellationToken);
+            var report = JsonSerializer.Deserialize<EvaluationReport>(bytes, Json);
+            return report?.Format == EvaluationReport.CurrentFormat && report.RunId == runId ? report : null;
+        }
+        catch (Exception e) when (e is ArtifactNotFoundException or JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Publishes the report (json and html rendered from it) with the TREC files, replacing an earlier version.</summary>
     public static Task PublishAsync(
         IArtifactStore store, EvaluationReport report, IReadOnlyDictionary<string, byte[]> trecFiles, CancellationToken cancellationToken)

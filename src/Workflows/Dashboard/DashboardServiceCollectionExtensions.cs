@@ -51,7 +51,7 @@ public static class DashboardServiceCollectionExtensions
 
     /// <summary>
     /// What reads and controls instances without a web host (the CLI's local mode uses it too): <see cref="InstanceQueries"/>,
-    /// <see cref="InstanceActions"/>, <see cref="RunArtifacts"/> and the <see cref="SecretScrubber"/> built from
+    /// <see cref="InstanceActions"/>, <see cref="RunArtifacts"/>, <see cref="RunHistory"/> and the <see cref="SecretScrubber"/> built from
     /// <paramref name="configuration"/>'s secret settings.
     /// </summary>
     public static IServiceCollection AddDashboardQueries(this IServiceCollection services, IConfiguration configuration)
@@ -61,6 +61,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(SecretScrubber.FromConfiguration(configuration));
         services.TryAddSingleton<RunArtifacts>();
+        services.TryAddSingleton<RunHistory>();
         services.TryAddSingleton<InstanceQueries>();
         services.TryAddSingleton<InstanceActions>();
         return services;

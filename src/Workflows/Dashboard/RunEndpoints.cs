@@ -5,7 +5,7 @@ using RankDistill.Activities.Storage;
 namespace RankDistill.Workflows.Dashboard;
 
 /// <summary>
-/// A run's products: <c>GET /api/runs/{runId}/loss/{stage}</c> (parsed loss curve; <c>maxPoints</c>, default 1000),
+/// The runs across drops, <c>GET /api/runs</c> (<see cref="RunHistory"/>), and a run's products: <c>GET /api/runs/{runId}/loss/{stage}</c> (parsed loss curve; <c>maxPoints</c>, default 1000),
 /// <c>GET /api/runs/{runId}/report</c> (report.json) and <c>GET /api/artifacts/{**name}</c> (one artifact streamed,
 /// or the listing of a folder such as a model), for the names <see cref="RunArtifacts.IsServable"/> allows only.
 /// </summary>
@@ -19,6 +19,7 @@ internal static class RunEndpoints
 
     public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
+        api.MapGet("/runs", async (RunHistory history, CancellationToken ct) => Results.Ok(await history.ListAsync(ct)));
         api.MapGet("/runs/{runId}/loss/{stage}", async (string runId, string stage, int? maxPoints, RunArtifacts runs, CancellationToken ct) =>
         {
             if (!RunArtifacts.IsValidRunId(runId))

@@ -10,7 +10,8 @@ namespace RankDistill.Workflows.Orchestrations;
 /// ContinuedPretraining (left out when its settings give it no steps) → RankFinetuning → teacher labelling (<see cref="TeacherLabelingShards"/>, fan-out over shards) →
 /// StudentPretraining (left out when its settings give it no steps) → Distillation → Evaluation → Publish. Each step is
 /// an activity with its own retry policy (<see cref="PipelineSteps"/>); a completed step is a result in the history, so a
-/// crash never runs it again. The custom status names the step
+/// crash never runs it again. Base models set to <see cref="BaseModels.Published"/> are resolved first (the last promoted
+/// run's student and teacher), and the manifest names the models the run started from. The custom status names the step
 /// (<see cref="PipelineStatus"/>); the run manifest is rewritten after every step. A student that fails its gates is a
 /// successful run with <c>Promoted = false</c> and the reason.
 /// </summary>
@@ -36,9 +37,17 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
             StartedAt = context.CurrentUtcDateTime,
             Rejected = RunLayout.Rejected(input.RunId),
         });
-        var request = new StageRequest(input.RunId, input.DropId, input.Settings);
         try
         {
+            // "published" base models are resolved once, by an activity (the pointer is in the store), and every step
+            // then gets the resolved paths; a run that does not ask makes no extra call, so its history is what it always was.
+            var bases = BaseModels.AskedFor(input.Settings)
+                ? await context.CallResolveBaseModelsAsync(new StageRequest(input.RunId, input.DropId, input.Settings))
+                : new BaseModels(input.Settings.Teacher.BaseModel, input.Settings.Student.BaseModel);
+            run.Amend(m => m with { BaseModels = bases });
+            var settings = bases.ApplyTo(input.Settings);
+            var request = new StageRequest(input.RunId, input.DropId, settings);
+
             var prepared = await run.StepAsync(RunLayout.Stages.PrepareData, nameof(PrepareData), $"reading drop {input.DropId}",
                 () => context.CallPrepareDataAsync(request),
                 p => Outputs(("data", RunLayout.Prepared(input.RunId, "data")), ("rejected", RunLayout.Rejected(input.RunId))),
@@ -47,34 +56,34 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
                     ("duplicate_click_rows", p.Summary.DuplicateClickRows), ("candidate_lists", p.CandidateLists), ("labeling_shards", p.LabelingShards)),
                 (m, p) => m with { Inputs = p.Inputs, Data = p.Summary });
 
-            if (input.Settings.ContinuedPretraining.Steps > 0)
+            if (settings.ContinuedPretraining.Steps > 0)
             {
                 await run.StepAsync(RunLayout.Stages.ContinuedPretraining, nameof(ContinuedPretraining),
-                    $"causal LM, {input.Settings.ContinuedPretraining.Steps} steps",
+                    $"causal LM, {settings.ContinuedPretraining.Steps} steps",
                     () => context.CallContinuedPretrainingAsync(request), ModelOutputs, TrainingMetrics);
             }
 
-            await run.StepAsync(RunLayout.Stages.RankFinetuning, nameof(RankFinetuning),
-                $"rank loss, {input.Settings.RankFinetuning.Steps} steps",
+            var teacher = await run.StepAsync(RunLayout.Stages.RankFinetuning, nameof(RankFinetuning),
+                $"rank loss, {settings.RankFinetuning.Steps} steps",
                 () => context.CallRankFinetuningAsync(request), ModelOutputs, TrainingMetrics);
 
             var labels = await run.StepAsync(RunLayout.Stages.TeacherLabeling, nameof(TeacherLabelingShards),
-                $"{prepared.LabelingShards} shards of {input.Settings.LabelingShardSize} lists",
-                () => context.CallTeacherLabelingShardsAsync(new LabelingInput(input.RunId, input.Settings, prepared.LabelingShards)),
+                $"{prepared.LabelingShards} shards of {settings.LabelingShardSize} lists",
+                () => context.CallTeacherLabelingShardsAsync(new LabelingInput(input.RunId, settings, prepared.LabelingShards)),
                 shards => shards.ToDictionary(s => $"shard_{s.Shard.ToString("D5", CultureInfo.InvariantCulture)}", s => s.Path),
                 shards => Metrics(("shards", shards.Count), ("lists", shards.Sum(s => s.Lists)), ("documents", shards.Sum(s => s.Documents))));
 
             TrainedModel? pretrained = null;
-            if (input.Settings.StudentPretraining.Steps > 0)
+            if (settings.StudentPretraining.Steps > 0)
             {
                 pretrained = await run.StepAsync(RunLayout.Stages.StudentPretraining, nameof(StudentPretraining),
-                    $"masked LM, {input.Settings.StudentPretraining.Steps} steps",
+                    $"masked LM, {settings.StudentPretraining.Steps} steps",
                     () => context.CallStudentPretrainingAsync(request), ModelOutputs, TrainingMetrics);
             }
 
             var student = await run.StepAsync(RunLayout.Stages.Distillation, nameof(Distillation),
-                $"BERT student, {input.Settings.Distillation.Steps} steps",
-                () => context.CallDistillationAsync(new DistillationRequest(input.RunId, input.Settings, [.. labels.Select(l => l.Path)], pretrained?.ModelPath)),
+                $"BERT student, {settings.Distillation.Steps} steps",
+                () => context.CallDistillationAsync(new DistillationRequest(input.RunId, settings, [.. labels.Select(l => l.Path)], pretrained?.ModelPath)),
                 ModelOutputs, TrainingMetrics);
 
             var evaluation = await run.StepAsync(RunLayout.Stages.Evaluation, nameof(Evaluation), "teacher vs student vs BM25",
@@ -84,11 +93,11 @@ public sealed class DistillationPipeline : TaskOrchestrator<PipelineInput, Pipel
                     ("student_vs_teacher", e.StudentVsTeacher), ("student_speedup", e.StudentSpeedup), ("test_queries", e.TestQueries)));
 
             var published = await run.StepAsync(RunLayout.Stages.Publish, nameof(Publish), "checking the gates",
-                () => context.CallPublishAsync(new PublishRequest(input.RunId, input.Settings, student.ModelPath, evaluation)),
+                () => context.CallPublishAsync(new PublishRequest(input.RunId, settings, student.ModelPath, evaluation, teacher.ModelPath)),
                 p => p.PublishedPath is { } path ? Outputs(("published", path)) : Outputs(),
                 p => Metrics(("promoted", p.Promoted ? 1 : 0)));
 
-            await run.FinishAsync(m => m with { Status = "completed", Promoted = published.Promoted, Reason = published.Reason });
+            await run.FinishAsync(m => m with { Status = "completed", Promoted = published.Promoted, Reason = published.Reason, PublishedBefore = published.PublishedBefore });
             context.SetCustomStatus(new PipelineStatus(RunLayout.Stages.Publish, 1, published.Promoted ? "promoted" : $"not promoted: {published.Reason}"));
             return new PipelineOutput(input.RunId, published.Promoted, published.Reason, evaluation);
         }

@@ -30,6 +30,9 @@ internal sealed class ManifestRecorder(TaskOrchestrationContext context, RunMani
         return result;
     }
 
+    /// <summary>Changes the manifest without writing it: the next step's write carries the change (or the failure's).</summary>
+    public void Amend(Func<RunManifest, RunManifest> change) => _manifest = change(_manifest);
+
     public Task FinishAsync(Func<RunManifest, RunManifest> finish)
     {
         _manifest = finish(_manifest) with { CompletedAt = context.CurrentUtcDateTime };

@@ -10,6 +10,9 @@ namespace RankDistill.Workflows.Orchestrations;
 /// </summary>
 internal static class PipelineCalls
 {
+    public static Task<BaseModels> CallResolveBaseModelsAsync(this TaskOrchestrationContext context, StageRequest request) =>
+        context.CallActivityAsync<BaseModels>(nameof(ResolveBaseModels), request, PipelineSteps.Default);
+
     public static Task<PreparedData> CallPrepareDataAsync(this TaskOrchestrationContext context, StageRequest request) =>
         context.CallActivityAsync<PreparedData>(nameof(PrepareData), request, PipelineSteps.Default);
 

@@ -15,6 +15,9 @@ public sealed record RunManifest
     public required string DropId { get; init; }
     public required PipelineSettings Settings { get; init; }
 
+    /// <summary>The models the run started from (<see cref="Settings"/> keeps what was asked, e.g. <c>published</c>); null in manifests written before this was recorded.</summary>
+    public BaseModels? BaseModels { get; init; }
+
     /// <summary>The host assembly's informational version (<c>1.0.0+&lt;git sha&gt;</c> when built from a checkout); set by the writer.</summary>
     public string? CodeVersion { get; init; }
 
@@ -36,6 +39,9 @@ public sealed record RunManifest
 
     public bool? Promoted { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>The run whose model was in service when this run's gates were applied (null when none was).</summary>
+    public string? PublishedBefore { get; init; }
 
     /// <summary>Why the run failed (the failing step's error), when it did.</summary>
     public string? Failure { get; init; }

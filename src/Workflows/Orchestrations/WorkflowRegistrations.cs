@@ -21,6 +21,7 @@ public static class WorkflowRegistrations
                 .AddOrchestrator<DistillationPipeline>()
                 .AddOrchestrator<TeacherLabelingShards>()
                 .AddOrchestrator<AblationStudy>()
+                .AddActivity<ResolveBaseModels>()
                 .AddActivity<PrepareData>()
                 .AddActivity<Evaluation>()
                 .AddActivity<Publish>()

@@ -31,9 +31,16 @@ public sealed class WriteRunManifest(IArtifactStore store, ActivityCancellation 
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var name = RunLayout.Manifest(input.RunId);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(input with { CodeVersion = CodeVersion }, _json);
-        await store.WriteAsync(name, bytes, cancellation.Token);
+        return await WriteAsync(store, input with { CodeVersion = CodeVersion }, cancellation.Token);
+    }
+
+    /// <summary>Writes <paramref name="manifest"/> as it is (stamped or not) to the run's manifest name; returns that name.</summary>
+    internal static async Task<string> WriteAsync(IArtifactStore store, RunManifest manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var name = RunLayout.Manifest(manifest.RunId);
+        await store.WriteAsync(name, JsonSerializer.SerializeToUtf8Bytes(manifest, _json), cancellationToken);
         return name;
     }
 

@@ -91,6 +91,9 @@ public sealed class PublishTests : IDisposable
         // The published model is judged by what it scores on this run's test set, not by its stored number from its own.
         Assert.Contains(FormattableString.Invariant($"the published model (run first) scores {better.Student.Ndcg5:0.0000} on the same 6 test queries"), result.Reason, StringComparison.Ordinal);
         Assert.Contains("regression", result.Reason, StringComparison.Ordinal);
+        // The model in service when the gates were applied is recorded, in the result and the report.
+        Assert.Equal("first", result.PublishedBefore);
+        Assert.Equal("first", (await ReadReportAsync(worseRun)).Promotion!.PublishedBefore);
         Assert.Equal("first", (await PublishedModel.ReadCurrentAsync(_world.Store, Ct))!.RunId);
         Assert.Null(await _world.Store.OpenSetAsync($"models/published/{worseRun}", Ct));
     }
@@ -106,7 +109,9 @@ public sealed class PublishTests : IDisposable
 
         Assert.True(result.Promoted, result.Reason);
         Assert.Contains("the no-regression gate is off", result.Reason, StringComparison.Ordinal);
-        Assert.Equal("run-b", (await PublishedModel.ReadCurrentAsync(_world.Store, Ct))!.RunId);
+        Assert.Equal("run-a", result.PublishedBefore);
+        Assert.Equal("run-a", (await ReadReportAsync("run-b")).Promotion!.PublishedBefore);
+        Assert.Equal(("run-b", "run-a"), ((await PublishedModel.ReadCurrentAsync(_world.Store, Ct))!.RunId, (await PublishedModel.ReadCurrentAsync(_world.Store, Ct))!.PublishedBefore));
         Assert.NotNull(await _world.Store.OpenSetAsync("models/published/run-a", Ct));
     }
 

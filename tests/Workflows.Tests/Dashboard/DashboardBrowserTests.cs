@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.DurableTask.Client;
 using Microsoft.Playwright;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 using RankDistill.Testing;
 using RankDistill.Workflows.Dashboard.Api;
+using RankDistill.Workflows.Tests.Runs;
 using static Microsoft.Playwright.Assertions;
 
 namespace RankDistill.Workflows.Tests.Dashboard;
@@ -94,6 +96,50 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
         await Expect(Page.Locator("#report .decision")).ToContainTextAsync("Student promoted");
         await Expect(Page.Locator("#artifacts a.artifact").First).ToBeVisibleAsync();
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "instance.png"), FullPage = true });
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task RunsPage_RealRunAndALaterOne_TableTrendChartsAndThePublishedModelMarked()
+    {
+        // The fixture's real run was promoted (gate opened); a later drop whose student falls under the gate joins it.
+        var real = (await EvaluationReport.ReadAsync(_host.Store, fixture.CompletedId, TestContext.Current.CancellationToken))!;
+        var later = await CompletedRuns.WriteAsync(_host.Store, "drop-browser-later", DateTime.UtcNow.AddMinutes(5), 0.8, 0.5, 0.7);
+        Assert.False(later.Promoted);
+
+        await Page.GotoAsync(_host.BaseAddress.ToString());
+        await Page.Locator("#nav-runs").ClickAsync();
+
+        var rows = Page.Locator("#runs tr[data-run-id]");
+        await Expect(rows).ToHaveCountAsync(2);
+        // Newest first in the table.
+        Assert.Equal([later.RunId, fixture.CompletedId], await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.runId)"));
+        var realRow = Page.Locator($"#runs tr[data-run-id='{fixture.CompletedId}']");
+        await Expect(realRow).ToHaveClassAsync("published");
+        await Expect(realRow.Locator(".published-tag")).ToHaveTextAsync("published");
+        await Expect(realRow.Locator("[data-metric=student-ndcg5]")).ToHaveTextAsync(real.Student.Ndcg5.ToString("F3", CultureInfo.InvariantCulture));
+        await Expect(realRow.Locator("[data-metric=teacher-pnr]")).ToHaveTextAsync(real.Teacher.Pnr.ToString("F3", CultureInfo.InvariantCulture));
+        await Expect(realRow.Locator("[data-metric=promoted]")).ToContainTextAsync("promoted");
+        var laterRow = Page.Locator($"#runs tr[data-run-id='{later.RunId}']");
+        await Expect(laterRow.Locator("[data-metric=promoted]")).ToContainTextAsync("not promoted" + later.Reason);
+        await Expect(laterRow.Locator("[data-metric=published-before]")).ToHaveTextAsync(fixture.CompletedId);
+        await Expect(laterRow.Locator("[data-metric=bm25-ndcg5]")).ToHaveTextAsync("0.700");
+        // Three decimals even for a whole number, as the CLI prints them.
+        await Expect(laterRow.Locator("[data-metric=student-pnr]")).ToHaveTextAsync(CompletedRuns.Pnr(0.5).ToString("F3", CultureInfo.InvariantCulture));
+        await Expect(laterRow.Locator("[data-metric=student-speedup]")).ToHaveTextAsync("20.0×");
+
+        // Two trend charts (NDCG@5, PNR), a line per ranker through both runs, the published run marked on each.
+        var charts = Page.Locator("#run-trends svg.trend-chart");
+        await Expect(charts).ToHaveCountAsync(2);
+        foreach (var chart in await charts.AllAsync())
+        {
+            foreach (var ranker in new[] { "teacher", "student", "bm25" })
+                Assert.Matches(@"^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$", await chart.Locator($"path.line.series-{ranker}").GetAttributeAsync("d"));
+            await Expect(chart.Locator($"g.published-marker[data-run-id='{fixture.CompletedId}']")).ToHaveCountAsync(1);
+            await Expect(chart.Locator($"circle.promoted[data-run-id='{fixture.CompletedId}']")).ToHaveCountAsync(1);
+            await Expect(chart.Locator($"circle.promoted[data-run-id='{later.RunId}']")).ToHaveCountAsync(0);
+        }
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "runs.png"), FullPage = true });
         Assert.Empty(_consoleErrors);
     }
 

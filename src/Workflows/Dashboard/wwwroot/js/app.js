@@ -1,6 +1,7 @@
-// The dashboard's entry: a hash router (#/ and #/instances/<id>) and the auto-refresh loop, paused while the tab is hidden.
+// The dashboard's entry: a hash router (#/, #/runs and #/instances/<id>) and the auto-refresh loop, paused while the tab is hidden.
 import { showList } from './list.js';
 import { showInstance } from './instance.js';
+import { showRuns } from './runs.js';
 import { toast } from './dialogs.js';
 
 const REFRESH_MS = 4000;
@@ -21,7 +22,9 @@ function route() {
     // A hand-edited or truncated link ("%E0%A4"): say so and show the list rather than a blank page.
     toast('The link names no valid instance id; showing the list.', true);
   }
-  refresh = id !== null ? showInstance(view, id) : showList(view, new URLSearchParams(hash.split('?')[1] || ''));
+  if (id !== null) refresh = showInstance(view, id);
+  else if (/^#\/runs(\?|$)/.test(hash)) refresh = showRuns(view);
+  else refresh = showList(view, new URLSearchParams(hash.split('?')[1] || ''));
   stamp();
 }
 

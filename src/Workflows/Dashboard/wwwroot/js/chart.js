@@ -4,7 +4,7 @@ import { svg, number } from './dom.js';
 const W = 560, H = 240, M = { left: 56, right: 14, top: 12, bottom: 34 };
 
 /** Ticks at 1/2/5 x 10^k covering [min, max]. */
-function ticks(min, max, count = 5) {
+export function ticks(min, max, count = 5) {
   if (!(max > min)) return [min];
   const raw = (max - min) / count;
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
