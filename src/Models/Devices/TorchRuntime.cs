@@ -14,12 +14,15 @@ public static class TorchRuntime
     /// <summary>
     /// Applies the thread counts and returns the device to use. Throws <see cref="ArgumentException"/>
     /// naming the setting when it is not understood, or when CUDA is asked for and torch sees none.
-    /// The choice is logged once a process.
+    /// The choice is logged once a process. Each stage calls it first, so the heap the previous stage freed is given
+    /// back here (<see cref="NativeHeap"/>): a process's peak is its largest stage, not the sum of them.
     /// </summary>
     public static Device Configure(DeviceOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        NativeHeap.LimitArenas();
+        NativeHeap.ReleaseFreed();
         var device = Resolve(options.Device, cuda.is_available());
 
         lock (_gate)

@@ -27,6 +27,8 @@ public sealed class DemoDropPreparationTests
         Assert.Equal(0, summary.LabelRowsRejected);
         Assert.Equal(options.LabelledQueries, summary.LabelledQueries.Train + summary.LabelledQueries.Dev + summary.LabelledQueries.Test);
         Assert.True(summary.LabelledQueries.Test > 0);
+        // Which split a query falls in is QuerySplitter's rule (a hash, tested on its own); what is checked here is
+        // that every clicked row of a train query, and nothing else, became a CPT example.
         Assert.Equal(world.ClickLog.Count(r => r.Clicked && new QuerySplitter(new SplitOptions()).SplitOf(r.Query) == DataSplit.Train), summary.CptExamples.Train);
         Assert.Equal(options.MalformedRows, File.ReadAllLines(Path.Combine(store.Path, "runs", "r1", PreparedDataPaths.RejectedClickLogs)).Length);
     }

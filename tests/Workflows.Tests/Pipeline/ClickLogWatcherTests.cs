@@ -62,10 +62,12 @@ public sealed class ClickLogWatcherTests
         await using var host = await PipelineTestHost.StartAsync(data.Path, worker: false,
             services: s => s.AddClickLogWatcher(new PipelineOptions { Settings = PipelineSettings.Tiny, WatchInterval = TimeSpan.FromHours(1) }));
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (await host.Client.GetInstanceAsync("pipeline-ready", deadline.Token) is null)
-            await Task.Delay(20, deadline.Token);
+        // The hosted watcher's first scan runs at start (the next is an hour away): it finds the drop and starts it.
+        OrchestrationMetadata? started = null;
+        await Poll.UntilAsync(async () => (started = await host.Client.GetInstanceAsync("pipeline-ready", getInputsAndOutputs: true, TestContext.Current.CancellationToken)) is not null,
+            "pipeline-ready started by the watcher", TimeSpan.FromMinutes(2));
+        Assert.Equal(nameof(DistillationPipeline), started!.Name);
+        Assert.Equal("ready", started.ReadInputAs<PipelineInput>()!.DropId);
     }
 
     private static ClickLogWatcher Watcher(PipelineTestHost host) =>
