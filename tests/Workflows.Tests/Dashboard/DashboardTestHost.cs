@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DurableTask.Core.History;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -70,28 +71,34 @@ public sealed class DashboardTestHost : IAsyncDisposable
             values[key] = value;
         // Only these settings: nothing from the machine's environment or files reaches the host under test.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var port = FreePort.Next();
-        var dashboard = DashboardOptions.Read(configuration, [$"http://{listenHost}:{port}"]);
-        var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
-            serveGpu ? new Dictionary<string, int> { [TaskQueues.Default] = 2, [TaskQueues.Gpu] = 1 } : new Dictionary<string, int> { [TaskQueues.Default] = 2 },
-            MimicPipeline.Register);
-        var logs = new LogCapture();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        var app = builder.Build();
-        app.MapDashboard();
-        try
+        // A free port can be taken by another process before Kestrel binds it: then try another.
+        for (var attempt = 1; ; attempt++)
         {
-            await app.StartAsync(TestContext.Current.CancellationToken);
+            var port = FreePort.Next();
+            var dashboard = DashboardOptions.Read(configuration, [$"http://{listenHost}:{port}"]);
+            var builder = DashboardWebHost.CreateBuilder(configuration, HostSettings.Load(configuration, dataRoot), dashboard,
+                serveGpu ? new Dictionary<string, int> { [TaskQueues.Default] = 2, [TaskQueues.Gpu] = 1 } : new Dictionary<string, int> { [TaskQueues.Default] = 2 },
+                MimicPipeline.Register);
+            var logs = new LogCapture();
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+            var app = builder.Build();
+            app.MapDashboard();
+            try
+            {
+                await app.StartAsync(TestContext.Current.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                // A host that refused to run must not keep its port.
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                if (attempt < 3 && e is IOException { InnerException: AddressInUseException })
+                    continue;
+                throw;
+            }
+            return new DashboardTestHost(app, dataRoot, new Uri($"http://{connectHost ?? listenHost}:{port}/"), configuration, logs);
         }
-        catch
-        {
-            // A host that refused to run must not keep its port.
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            throw;
-        }
-        return new DashboardTestHost(app, dataRoot, new Uri($"http://{connectHost ?? listenHost}:{port}/"), configuration, logs);
     }
 
     public HttpClient NewHttpClient() =>
