@@ -18,6 +18,9 @@ public static class BertOnnxExport
     public const string TokenTypeIds = "token_type_ids";
     public const string Score = "score";
 
+    /// <summary>The graph's file name beside a model folder's safetensors.</summary>
+    public const string FileName = "model.onnx";
+
     /// <summary>Writes the graph to <paramref name="path"/> (complete or absent: written beside it, then moved).</summary>
     public static void Write(BertRanker model, string path)
     {

@@ -28,8 +28,6 @@ public sealed class OnnxCrossEncoder : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = threads,
-            // Batches change shape every call; the arena would keep the largest one's buffers for the session's life.
-            EnableCpuMemArena = false,
         };
         _session = new InferenceSession(path, sessionOptions);
         _planner = new BatchScorer(options);
