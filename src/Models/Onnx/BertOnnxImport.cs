@@ -14,8 +14,17 @@ namespace RankDistill.Models.Onnx;
 /// unnamed MatMul input stored [in, out]; the Add that takes that MatMul's output adds the layer's named bias, which
 /// names the weight, and HF's weight is the transpose.
 /// </summary>
-internal static partial class BertOnnxImport
+public static partial class BertOnnxImport
 {
+    /// <summary>Reads <paramref name="graphPath"/> (model.onnx) and <paramref name="vocabularyPath"/> (vocab.txt) and writes the folder.</summary>
+    public static BertConfig ToHuggingFaceFolder(string graphPath, string vocabularyPath, string folder)
+    {
+        ModelProto model;
+        using (var stream = File.OpenRead(graphPath))
+            model = ModelProto.Parser.ParseFrom(stream);
+        return ToHuggingFaceFolder(model, File.ReadAllText(vocabularyPath), folder);
+    }
+
     /// <summary>
     /// Writes the folder; returns the config it inferred from the graph. <paramref name="vocabulary"/> is the WordPiece
     /// vocab.txt text (any line ends; written with \n).
