@@ -58,7 +58,8 @@ public sealed record EvaluationResult(
     double TeacherDocsPerSecond,
     double StudentDocsPerSecond,
     string ReportPath,
-    string? StudentRuntime = null)
+    // Left out when null, so a result recorded before it existed replays to the same output.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StudentRuntime = null)
 {
     public double StudentVsTeacher => Teacher.Ndcg5 > 0 ? Student.Ndcg5 / Teacher.Ndcg5 : 0;
 
