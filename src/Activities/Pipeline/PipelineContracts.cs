@@ -68,7 +68,9 @@ public sealed record RankerMetrics(double Ndcg1, double Ndcg3, double Ndcg5, dou
 
 /// <summary>
 /// Evaluation's result: teacher, student and BM25 on the same held-out queries; scoring throughput of teacher and
-/// student on the same candidates and hardware (documents per second); where the report went.
+/// student on the same candidates and hardware (documents per second); where the report went. The student's rate is
+/// its serving speed: the faster of TorchSharp and ONNX Runtime on its published graph, named by
+/// <paramref name="StudentRuntime"/> (<see cref="Reporting.StudentRuntimes"/>; null in results older than the graph).
 /// </summary>
 [JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 public sealed record EvaluationResult(
@@ -78,7 +80,9 @@ public sealed record EvaluationResult(
     int TestQueries,
     double TeacherDocsPerSecond,
     double StudentDocsPerSecond,
-    string ReportPath)
+    string ReportPath,
+    // Left out when null, so a result recorded before it existed replays to the same output.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StudentRuntime = null)
 {
     public double StudentVsTeacher => Teacher.Ndcg5 > 0 ? Student.Ndcg5 / Teacher.Ndcg5 : 0;
 

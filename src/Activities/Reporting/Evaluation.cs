@@ -15,7 +15,8 @@ namespace RankDistill.Activities.Reporting;
 /// <summary>
 /// The Evaluation step: teacher (RunLayout.Model(run, "sft")), student (RunLayout.Model(run, "distill")) and BM25
 /// score the run's held-out test lists; NDCG@1/3/5/10, PNR and MRR@10 of each; teacher and student timed on the
-/// same candidate documents; TREC runs and qrels, report.json and report.html published together as the report set.
+/// same candidate documents, the student both in TorchSharp and in ONNX Runtime on the graph Publish ships (its
+/// serving speed is the faster); TREC runs and qrels, report.json and report.html published together as the report set.
 /// Idempotent: when a valid report exists, its stored result is returned and nothing is scored again.
 /// </summary>
 public sealed class Evaluation(
@@ -49,6 +50,9 @@ public sealed class Evaluation(
         // One model at a time, in one process: the same device and threads for both, and one set of weights in memory.
         var teacher = await ScoreAsync(RunLayout.Model(runId, RunLayout.Stages.RankFinetuning), RankerKind.Decoder, "teacher");
         var student = await ScoreAsync(RunLayout.Model(runId, RunLayout.Stages.Distillation), RankerKind.Bert, "student");
+        var (studentRuntime, studentSeconds) = student.OnnxSeconds < student.Seconds
+            ? (StudentRuntimes.OnnxRuntime, student.OnnxSeconds)
+            : (StudentRuntimes.TorchSharp, student.Seconds);
 
         var teacherReport = RankingMetrics.Evaluate(test.Ranked(teacher.Scores));
         var studentReport = RankingMetrics.Evaluate(test.Ranked(student.Scores));
@@ -57,10 +61,10 @@ public sealed class Evaluation(
             throw new InvalidDataException($"None of the {test.Lists.Count} test queries of run '{runId}' has a document graded above 0: NDCG and MRR are undefined.");
 
         var teacherRate = ThroughputMeter.Rate(candidates.Count, teacher.Seconds);
-        var studentRate = ThroughputMeter.Rate(candidates.Count, student.Seconds);
+        var studentRate = ThroughputMeter.Rate(candidates.Count, studentSeconds);
         var result = new EvaluationResult(
             ToMetrics(teacherReport), ToMetrics(studentReport), ToMetrics(bm25Report),
-            test.Lists.Count, teacherRate, studentRate, RunLayout.ReportJson(runId));
+            test.Lists.Count, teacherRate, studentRate, RunLayout.ReportJson(runId), studentRuntime);
         var report = new EvaluationReport
         {
             RunId = runId,
@@ -73,7 +77,9 @@ public sealed class Evaluation(
             Bm25 = bm25Report,
             Throughput = new ThroughputReport(
                 candidates.Count, Math.Min(settings.WarmupDocuments, candidates.Count), settings.TimedPasses, device.ToString(),
-                get_num_threads(), maxLength, teacher.Seconds, student.Seconds, teacherRate, studentRate, result.StudentSpeedup),
+                get_num_threads(), maxLength, teacher.Seconds, studentSeconds, teacherRate, studentRate, result.StudentSpeedup,
+                studentRuntime, student.Seconds, student.OnnxSeconds,
+                ThroughputMeter.Rate(candidates.Count, student.Seconds), ThroughputMeter.Rate(candidates.Count, student.OnnxSeconds)),
             LossCurves = await LossCurves.ReadAsync(store, runId, ct),
             Files = new ReportFiles(ReportSet.TeacherRun, ReportSet.StudentRun, ReportSet.Bm25Run, ReportSet.Qrels),
             Result = result,
@@ -89,15 +95,22 @@ public sealed class Evaluation(
         Logs.Evaluated(logger, runId, teacherReport.Ndcg5, studentReport.Ndcg5, bm25Report.Ndcg5, teacherReport.SkippedQueries, teacherReport.Queries, RunLayout.ReportJson(runId));
         return result;
 
-        // The test lists' scores, and the seconds of the fastest timed pass over the candidates.
-        async Task<(double[][] Scores, double Seconds)> ScoreAsync(string prefix, RankerKind kind, string name)
+        // The test lists' scores, and the seconds of the fastest timed pass over the candidates (the student's also in
+        // ONNX Runtime, on the same encoded candidates; infinite for the teacher, which has no graph).
+        async Task<(double[][] Scores, double Seconds, double OnnxSeconds)> ScoreAsync(string prefix, RankerKind kind, string name)
         {
             using var ranker = await LoadedRanker.LoadAsync(store, prefix, kind, scratch.Path, device, ct);
             Logs.Scoring(logger, runId, test.Lists.Count, test.Documents, name);
             var scores = ranker.ScoreLists(test.Lists, maxLength, null, ct);
-            var seconds = ThroughputMeter.Measure(ranker, candidates, maxLength, settings.WarmupDocuments, settings.TimedPasses, ct);
+            var inputs = ranker.Encode(candidates, maxLength);
+            var seconds = ThroughputMeter.Measure(x => ranker.Score(x, ct), inputs, settings.WarmupDocuments, settings.TimedPasses);
             Logs.Throughput(logger, runId, name, candidates.Count, seconds, ThroughputMeter.Rate(candidates.Count, seconds));
-            return (scores, seconds);
+            if (kind != RankerKind.Bert)
+                return (scores, seconds, double.PositiveInfinity);
+            using var onnx = ranker.ServeWithOnnxRuntime(Path.Combine(scratch.Path, "student.onnx"));
+            var onnxSeconds = ThroughputMeter.Measure(x => onnx.Score(x, ct), inputs, settings.WarmupDocuments, settings.TimedPasses);
+            Logs.Throughput(logger, runId, name + " (ONNX Runtime)", candidates.Count, onnxSeconds, ThroughputMeter.Rate(candidates.Count, onnxSeconds));
+            return (scores, seconds, onnxSeconds);
         }
     }
 

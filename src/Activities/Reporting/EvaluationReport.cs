@@ -53,7 +53,12 @@ public sealed record EvaluationReport
         ReportSet.TryReadJsonAsync(store, runId, cancellationToken);
 }
 
-/// <summary>Teacher and student scoring the same candidate documents, one after the other, on the same device and threads.</summary>
+/// <summary>
+/// Teacher and student scoring the same candidate documents, one after the other, on the same device and threads.
+/// The student is timed in TorchSharp and in ONNX Runtime (its model.onnx, on the CPU); <c>Student*</c> and
+/// <c>Speedup</c> are its serving speed, the faster of the two (<c>StudentRuntime</c>). The per-runtime fields are
+/// null in reports older than the graph.
+/// </summary>
 public sealed record ThroughputReport(
     int Documents,
     int WarmupDocuments,
@@ -65,7 +70,12 @@ public sealed record ThroughputReport(
     double StudentSeconds,
     double TeacherDocsPerSecond,
     double StudentDocsPerSecond,
-    double Speedup);
+    double Speedup,
+    string? StudentRuntime = null,
+    double? StudentTorchSeconds = null,
+    double? StudentOnnxSeconds = null,
+    double? StudentTorchDocsPerSecond = null,
+    double? StudentOnnxDocsPerSecond = null);
 
 /// <summary>
 /// One training stage's loss curve from its loss.jsonl: update lines only (evaluation lines have no loss), thinned

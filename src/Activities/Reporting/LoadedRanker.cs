@@ -5,6 +5,7 @@ using RankDistill.Models;
 using RankDistill.Models.Batching;
 using RankDistill.Models.Bert;
 using RankDistill.Models.Llm;
+using RankDistill.Models.Onnx;
 using RankDistill.Models.Scoring;
 using RankDistill.Models.Tokenization;
 using static TorchSharp.torch;
@@ -75,6 +76,19 @@ internal sealed class LoadedRanker : IDisposable
             offset += lists[i].Docs.Count;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The BERT student as ONNX Runtime serves it: its graph written to <paramref name="path"/> (what Publish ships)
+    /// and a CPU session on torch's thread count, batching as this ranker's scorer does.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The ranker is the decoder teacher, which has no ONNX graph here.</exception>
+    public OnnxCrossEncoder ServeWithOnnxRuntime(string path)
+    {
+        if (_module is not BertRanker bert)
+            throw new InvalidOperationException("Only the BERT student is exported to ONNX.");
+        BertOnnxExport.Write(bert, path);
+        return new OnnxCrossEncoder(path, get_num_threads(), _scorer.Options);
     }
 
     public void Dispose() => _module.Dispose();

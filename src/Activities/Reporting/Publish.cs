@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
+using RankDistill.Models.Bert;
 using RankDistill.Models.Devices;
 using RankDistill.Models.Metrics;
+using RankDistill.Models.Onnx;
 using RankDistill.TaskHub.Worker;
 
 namespace RankDistill.Activities.Reporting;
@@ -12,8 +14,9 @@ namespace RankDistill.Activities.Reporting;
 /// <summary>
 /// The Publish step: applies the gates (<see cref="PublishDecision"/>), re-scoring the published model on this run's
 /// test lists for the no-regression gate rather than trusting numbers from another test set. Promotion copies the
-/// student's folder to <c>models/published/&lt;run-id&gt;/</c> (with published.json), the teacher's to
-/// <c>models/published/teachers/&lt;run-id&gt;/</c>, and then points
+/// student's folder to <c>models/published/&lt;run-id&gt;/</c> with published.json and model.onnx (the student as ONNX
+/// Runtime serves it: <see cref="BertOnnxExport"/>), the teacher's to <c>models/published/teachers/&lt;run-id&gt;/</c>,
+/// and then points
 /// <c>models/published/current.json</c> at it. A failed gate is an answer, not an error: Promoted is false and the
 /// reason carries the numbers. The decision is written into the run's report. Idempotent: once the pointer names
 /// this run, a re-run returns the promotion it made.
@@ -88,17 +91,26 @@ public sealed class Publish(
     }
 
     /// <summary>
-    /// Copies the student's set under <paramref name="target"/> with published.json, and the teacher's set (when the
-    /// run names it) under <see cref="PublishedModel.TeacherPathOf"/>, then moves the pointer: both are in place before
-    /// the pointer names them.
+    /// Copies the student's set under <paramref name="target"/> with published.json and model.onnx, and the teacher's
+    /// set (when the run names it) under <see cref="PublishedModel.TeacherPathOf"/>, then moves the pointer: both are in
+    /// place before the pointer names them.
     /// </summary>
     private async Task PromoteAsync(PublishRequest input, string target, string reason, string? publishedBefore, CancellationToken ct)
     {
         var teacherTarget = input.TeacherModelPath is null ? null : PublishedModel.TeacherPathOf(input.RunId);
+        using var scratch = StageScratch.Create(input.RunId, RunLayout.Stages.Publish, logger, options.Value.WorkDirectory);
+        var folder = scratch.Folder("student");
+        await (await store.GetSetAsync(input.StudentModelPath, ct)).DownloadAsync(folder, ct);
+        var graph = Path.Combine(scratch.Path, BertOnnxExport.FileName);
+        // On the CPU whatever the device: export only reads the weights.
+        var (student, _) = BertCheckpoint.LoadRanker(folder);
+        using (student)
+            BertOnnxExport.Write(student, graph);
         var record = new PublishedModel(
             input.RunId, target, input.StudentModelPath, input.Evaluation.TestQueries, input.Evaluation.Student, input.Evaluation.Teacher, reason,
             publishedBefore, teacherTarget);
-        await CopySetAsync(input.StudentModelPath, target, [ArtifactSetFile.FromBytes(PublishedModel.FileName, record.ToUtf8())], ct);
+        await CopySetAsync(input.StudentModelPath, target,
+            [ArtifactSetFile.FromFile(BertOnnxExport.FileName, graph), ArtifactSetFile.FromBytes(PublishedModel.FileName, record.ToUtf8())], ct);
         if (teacherTarget is not null)
             await CopySetAsync(input.TeacherModelPath!, teacherTarget, [], ct);
         await store.WriteAsync(PublishedModel.CurrentPointer, record.ToUtf8(), ct);
@@ -108,6 +120,7 @@ public sealed class Publish(
     {
         var source = await store.GetSetAsync(from, ct);
         var files = source.Files
+            .Where(f => f.Name != BertOnnxExport.FileName)
             .Select(f => new ArtifactSetFile(f.Name, async (destination, token) =>
             {
                 await using var stream = await source.OpenReadAsync(f.Name, token);

@@ -79,10 +79,24 @@ internal static class ReportHtml
     {
         html.Append("<h2>Scoring throughput</h2>\n");
         html.Append(Invariant($"<p>Teacher and student each scored the same {t.Documents} candidate documents (at most {t.MaxSequenceLength} tokens a pair) on <code>{E(t.Device)}</code> with {t.Threads} threads, "));
+        if (t.StudentOnnxSeconds is not null)
+            html.Append("the student also in ONNX Runtime on the CPU (its <code>model.onnx</code>), ");
         html.Append(Invariant($"after a warm-up of {t.WarmupDocuments}; the fastest of {t.TimedPasses} timed passes counts. The student is <strong>{F(t.Speedup)}×</strong> as fast.</p>\n"));
         html.Append("<table><thead><tr><th>Ranker</th><th>Seconds</th><th>Documents / second</th></tr></thead><tbody>\n");
         html.Append("<tr><td>Teacher (LLM)</td><td>").Append(F(t.TeacherSeconds)).Append("</td><td>").Append(F(t.TeacherDocsPerSecond, "0.0")).Append("</td></tr>\n");
-        html.Append("<tr><td>Student (BERT)</td><td>").Append(F(t.StudentSeconds)).Append("</td><td>").Append(F(t.StudentDocsPerSecond, "0.0")).Append("</td></tr>\n");
+        if (t.StudentTorchSeconds is { } torchSeconds && t.StudentOnnxSeconds is { } onnxSeconds)
+        {
+            // Both runtimes, the faster marked: it is the student's serving speed, the one the ratio above uses.
+            foreach (var (runtime, seconds, rate) in new[] { (StudentRuntimes.TorchSharp, torchSeconds, t.StudentTorchDocsPerSecond), (StudentRuntimes.OnnxRuntime, onnxSeconds, t.StudentOnnxDocsPerSecond) })
+            {
+                html.Append("<tr><td>Student (BERT), ").Append(E(StudentRuntimes.DisplayName(runtime))).Append(runtime == t.StudentRuntime ? " <strong>(serving speed)</strong>" : "")
+                    .Append("</td><td>").Append(F(seconds)).Append("</td><td>").Append(F(rate, "0.0")).Append("</td></tr>\n");
+            }
+        }
+        else
+        {
+            html.Append("<tr><td>Student (BERT)</td><td>").Append(F(t.StudentSeconds)).Append("</td><td>").Append(F(t.StudentDocsPerSecond, "0.0")).Append("</td></tr>\n");
+        }
         html.Append("</tbody></table>\n");
         html.Append(SvgCharts.BarChart([("Teacher", "teacher", t.TeacherDocsPerSecond), ("Student", "student", t.StudentDocsPerSecond)], "Documents per second", "0.0")).Append('\n');
     }

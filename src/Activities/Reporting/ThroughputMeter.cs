@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
+using RankDistill.Models;
 
 namespace RankDistill.Activities.Reporting;
 
@@ -43,17 +44,16 @@ internal static class ThroughputMeter
     /// <summary>Scores the first <paramref name="warmup"/> pairs untimed, then all of them <paramref name="passes"/> times; the fastest pass counts.</summary>
     /// <returns>Seconds of the fastest pass.</returns>
     public static double Measure(
-        LoadedRanker ranker, IReadOnlyList<(string Query, string Document)> pairs, int maxLength, int warmup, int passes, CancellationToken cancellationToken)
+        Func<EncodedSequence[], float[]> score, EncodedSequence[] inputs, int warmup, int passes)
     {
-        var inputs = ranker.Encode(pairs, maxLength);
         if (warmup > 0)
-            ranker.Score(inputs[..Math.Min(warmup, inputs.Length)], cancellationToken);
+            score(inputs[..Math.Min(warmup, inputs.Length)]);
         double best = double.PositiveInfinity;
         for (int pass = 0; pass < passes; pass++)
         {
-            // The scorer copies scores to the CPU at each batch, which waits for a GPU to finish: the time is real.
+            // The scorers copy scores to the CPU at each batch, which waits for a GPU to finish: the time is real.
             long start = Stopwatch.GetTimestamp();
-            ranker.Score(inputs, cancellationToken);
+            score(inputs);
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
         return best;

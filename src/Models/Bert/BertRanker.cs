@@ -54,11 +54,22 @@ public sealed class BertRanker : nn.Module<Tensor, Tensor, Tensor, Tensor>, IRan
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
+        var (_, cls) = Encode(inputIds, tokenTypeIds, attentionMask);                                        // (B, C)
+        return _classifier.forward(_dropout.forward(cls)).squeeze(-1).MoveToOuterDisposeScope();             // (B)
+    }
+
+    /// <summary>
+    /// The encoder's last hidden state (B, T, C) and the pooled [CLS] (B, C): through the pooler when there is one, as
+    /// HF's BertModel gives them (last_hidden_state, pooler_output); the classifier reads the second.
+    /// </summary>
+    internal (Tensor Hidden, Tensor Pooled) Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
         var h = _encoder.forward(_embeddings.forward(inputIds, tokenTypeIds), attentionMask); // (B, T, C)
-        var cls = FirstTokens(h, attentionMask);                                                             // (B, C)
+        var cls = FirstTokens(h, attentionMask);                                              // (B, C)
         if (_pooler is not null)
             cls = _pooler.forward(cls).tanh();
-        return _classifier.forward(_dropout.forward(cls)).squeeze(-1).MoveToOuterDisposeScope();             // (B)
+        return (h.MoveToOuterDisposeScope(), cls.MoveToOuterDisposeScope());
     }
 
     public Tensor Score(TokenBatch batch)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 
 namespace RankDistill.Workflows.Cli;
 
@@ -20,7 +21,8 @@ internal static class DemoReport
         table.Add(Row("student (BERT)", metrics.Student, metrics.StudentDocsPerSecond));
         table.Add(Row("BM25", metrics.Bm25, null));
         await table.WriteAsync(output, "  ");
-        await output.WriteLineAsync($"  student/teacher NDCG@5 {F3(metrics.StudentVsTeacher)}, student scores {F1(metrics.StudentSpeedup)}x faster");
+        var served = metrics.StudentRuntime is { } runtime ? $" (served by {StudentRuntimes.DisplayName(runtime)}, the faster of its two runtimes)" : "";
+        await output.WriteLineAsync($"  student/teacher NDCG@5 {F3(metrics.StudentVsTeacher)}, student scores {F1(metrics.StudentSpeedup)}x faster{served}");
         await output.WriteLineAsync($"  {(result.Promoted ? "promoted" : "not promoted")}: {result.Reason}");
         if (reportLocation is not null)
             await output.WriteLineAsync($"  full report: {reportLocation}");

@@ -68,9 +68,16 @@ public sealed class EvaluationTests : IDisposable
         var result = await RunEvaluationAsync();
 
         var report = await ReadReportAsync();
-        Assert.Equal(16, report.Throughput.Documents);
+        var t = report.Throughput;
+        Assert.Equal(16, t.Documents);
         Assert.True(result.TeacherDocsPerSecond > 0 && result.StudentDocsPerSecond > 0);
-        Assert.Equal(result.StudentDocsPerSecond / result.TeacherDocsPerSecond, report.Throughput.Speedup, 12);
+        Assert.Equal(result.StudentDocsPerSecond / result.TeacherDocsPerSecond, t.Speedup, 12);
+        // The student timed both ways; its serving speed is the faster, and the result says which runtime that was.
+        Assert.True(t.StudentTorchDocsPerSecond > 0 && t.StudentOnnxDocsPerSecond > 0);
+        var faster = t.StudentOnnxSeconds < t.StudentTorchSeconds ? StudentRuntimes.OnnxRuntime : StudentRuntimes.TorchSharp;
+        Assert.Equal((faster, faster), (result.StudentRuntime, t.StudentRuntime));
+        Assert.Equal(Math.Min(t.StudentTorchSeconds!.Value, t.StudentOnnxSeconds!.Value), t.StudentSeconds);
+        Assert.Equal(Math.Max(t.StudentTorchDocsPerSecond!.Value, t.StudentOnnxDocsPerSecond!.Value), result.StudentDocsPerSecond, 9);
         Assert.Equal(RunLayout.ReportJson(Run), result.ReportPath);
 
         var curves = report.LossCurves.ToDictionary(c => c.Stage);

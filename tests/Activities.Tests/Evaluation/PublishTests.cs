@@ -3,6 +3,10 @@ using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Reporting;
 using RankDistill.Activities.Storage;
+using RankDistill.Models.Bert;
+using RankDistill.Models.Onnx;
+using RankDistill.Models.Scoring;
+using RankDistill.Models.Tokenization;
 
 namespace RankDistill.Activities.Tests.Evaluation;
 
@@ -28,7 +32,7 @@ public sealed class PublishTests : IDisposable
         await set.VerifyAsync(Ct);
         var student = await _world.Store.GetSetAsync(RunLayout.Model("run-a", RunLayout.Stages.Distillation), Ct);
         Assert.Equal(
-            student.Files.Select(f => f.Name).Append(PublishedModel.FileName).Order(StringComparer.Ordinal),
+            student.Files.Select(f => f.Name).Append(PublishedModel.FileName).Append("model.onnx").Order(StringComparer.Ordinal),
             set.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.All(student.Files, f => Assert.Equal(f.Sha256, set.Files.Single(g => g.Name == f.Name).Sha256));
         var current = await PublishedModel.ReadCurrentAsync(_world.Store, Ct);
@@ -37,6 +41,40 @@ public sealed class PublishTests : IDisposable
         Assert.Equal(new PromotionStatus(true, result.Reason, result.PublishedPath), report.Promotion);
         Assert.Contains("<strong>Promoted</strong>", await _world.ReadTextAsync(RunLayout.ReportHtml("run-a")), StringComparison.Ordinal);
         await (await _world.Store.GetSetAsync(ReportSet.Prefix("run-a"), Ct)).VerifyAsync(Ct);
+    }
+
+    [Fact]
+    public async Task RunAsync_Promoted_ShipsModelOnnxThatScoresAsTheStudent()
+    {
+        var evaluation = await EvaluateAsync("run-a", EvaluationWorld.TestLists(0, 6, true), studentSeed: 2);
+
+        Assert.True((await PublishAsync("run-a", evaluation, EvaluationWorld.Settings(minStudentVsTeacher: 0))).Promoted);
+
+        var folder = Directory.CreateTempSubdirectory("rankdistill-published-").FullName;
+        try
+        {
+            await (await _world.Store.GetSetAsync("models/published/run-a", Ct)).DownloadAsync(folder, Ct);
+            // As a serving stack would: the folder's tokenizer, ONNX Runtime on model.onnx, against our torch student.
+            var encoder = TokenizerLoader.FromFolder(folder);
+            var pairs = EvaluationWorld.TestLists(0, 6, true).SelectMany(l => l.Docs.Select(d => encoder.Encode(l.Query, RankerText.Document(d.Title, d.Summary), 48))).ToArray();
+            var options = new BatchScorerOptions { PadTokenId = encoder.PadId };
+            using var onnx = new OnnxCrossEncoder(Path.Combine(folder, "model.onnx"), threads: 1, options);
+            var (student, _) = BertCheckpoint.LoadRanker(folder);
+            using (student)
+            {
+                var expected = new BatchScorer(options).Score(student, pairs, cancellationToken: Ct);
+                var actual = onnx.Score(pairs, Ct);
+                // The tiny student's new head is small (HF's 0.02 scale), so its scores spread little: the two runtimes must
+                // agree to a thousandth of that spread, far finer than the 1e-4 a trained student's scores would allow.
+                var spread = expected.Max() - expected.Min();
+                var diff = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+                Assert.True(spread > 0 && diff <= 1e-3 * spread, $"ONNX Runtime differs from torch by up to {diff}; the scores spread over {spread}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 using RankDistill.Workflows.Cli;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
@@ -19,5 +20,21 @@ public sealed class DemoReportTests
         var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
         Assert.Equal("report: teacher_ndcg5=0.812 student_ndcg5=0.790 bm25_ndcg5=0.711 student_vs_teacher=0.972 student_speedup=12.3 promoted=true", lines[^1]);
         Assert.Contains(lines, l => l.TrimStart().StartsWith("student (BERT)", StringComparison.Ordinal) && l.Contains("0.790", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteAsync_StudentServedByOnnxRuntime_NamesTheRuntimeAndKeepsTheSummaryLine()
+    {
+        var metrics = new EvaluationResult(
+            new RankerMetrics(0.7, 0.75, 0.81249, 0.85, 3.2, 0.8), new RankerMetrics(0.68, 0.74, 0.79, 0.84, 3.1, 0.79),
+            new RankerMetrics(0.5, 0.6, 0.7114, 0.72, 1.9, 0.6), 50, TeacherDocsPerSecond: 100, StudentDocsPerSecond: 1234, "runs/r/report/report.json",
+            StudentRuntimes.OnnxRuntime);
+        var output = new StringWriter();
+
+        await DemoReport.WriteAsync(output, new PipelineOutput("r", false, "below the gate", metrics), null);
+
+        var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Contains(lines, l => l.Contains("student scores 12.3x faster (served by ONNX Runtime, the faster of its two runtimes)", StringComparison.Ordinal));
+        Assert.Equal("report: teacher_ndcg5=0.812 student_ndcg5=0.790 bm25_ndcg5=0.711 student_vs_teacher=0.972 student_speedup=12.3 promoted=false", lines[^1]);
     }
 }
