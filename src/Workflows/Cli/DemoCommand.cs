@@ -169,7 +169,8 @@ internal sealed class DemoCommand : IHostCommand
             return ExitCodes.Failure;
         }
         var result = instance.ReadOutputAs<PipelineOutput>() ?? throw new InvalidOperationException($"{instanceId} completed without an output.");
-        await DemoReport.WriteAsync(output, result, ReportLocation(host.Settings, result.RunId));
+        var manifest = await WriteRunManifest.ReadAsync(store, result.RunId, cancellationToken);
+        await DemoReport.WriteAsync(output, result, ReportLocation(host.Settings, result.RunId), manifest);
         return ExitCodes.Success;
     }
 
