@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
@@ -170,7 +171,8 @@ internal sealed class DemoCommand : IHostCommand
         }
         var result = instance.ReadOutputAs<PipelineOutput>() ?? throw new InvalidOperationException($"{instanceId} completed without an output.");
         var manifest = await WriteRunManifest.ReadAsync(store, result.RunId, cancellationToken);
-        await DemoReport.WriteAsync(output, result, ReportLocation(host.Settings, result.RunId), manifest);
+        using var self = Process.GetCurrentProcess();
+        await DemoReport.WriteAsync(output, result, ReportLocation(host.Settings, result.RunId), manifest, self.PeakWorkingSet64);
         return ExitCodes.Success;
     }
 

@@ -12,7 +12,12 @@ namespace RankDistill.Workflows.Cli;
 /// </summary>
 internal static class DemoReport
 {
-    public static async Task WriteAsync(TextWriter output, PipelineOutput result, string? reportLocation, RunManifest? manifest = null)
+    /// <param name="output"></param>
+
+    /// <param name="result"></param>
+    /// <param name="reportLocation"></param>
+    /// <param name="manifest"></param>    /// <param name="peakMemoryBytes">The demo process's peak resident memory (worker, dashboard and the run's steps), when known.</param>
+    public static async Task WriteAsync(TextWriter output, PipelineOutput result, string? reportLocation, RunManifest? manifest = null, long? peakMemoryBytes = null)
     {
         var metrics = result.Metrics;
         await output.WriteLineAsync();
@@ -27,6 +32,8 @@ internal static class DemoReport
         await output.WriteLineAsync($"  {(result.Promoted ? "promoted" : "not promoted")}: {result.Reason}");
         if (manifest is { Steps.Count: > 0 })
             await output.WriteLineAsync($"  {StepTimes(manifest)}");
+        if (peakMemoryBytes is { } peak)
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  peak memory: {peak / (1024 * 1024)} MiB resident (this process)"));
         if (reportLocation is not null)
             await output.WriteLineAsync($"  full report: {reportLocation}");
         await output.WriteLineAsync(SummaryLine(result));

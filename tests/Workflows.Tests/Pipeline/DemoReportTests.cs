@@ -58,10 +58,11 @@ public sealed class DemoReportTests
         };
         var output = new StringWriter();
 
-        await DemoReport.WriteAsync(output, new PipelineOutput("r", true, "passes", metrics), null, manifest);
+        await DemoReport.WriteAsync(output, new PipelineOutput("r", true, "passes", metrics), null, manifest, peakMemoryBytes: 1_161_000_000);
 
         var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
-        Assert.Equal("  step times: prepare 8 s, cpt 1 min 6 s, publish 1 s; pipeline 2 min 20 s", lines[^2]);
+        Assert.Equal("  step times: prepare 8 s, cpt 1 min 6 s, publish 1 s; pipeline 2 min 20 s", lines[^3]);
+        Assert.Equal("  peak memory: 1107 MiB resident (this process)", lines[^2]);
         Assert.Equal(DemoReport.SummaryLine(new PipelineOutput("r", true, "passes", metrics)), lines[^1]);
     }
 }
