@@ -27,7 +27,9 @@ public sealed partial class DemoAtTerminalTests(DemoAtTerminalTests.Uninterrupte
         // Bars redrawn in place (cursor up), in colour, every stage finally shown done.
         Assert.Matches(@"\x1b\[\d+A", output);
         Assert.Matches(@"\x1b\[38;5;\d+m", output);
-        var finalFrame = visible[visible.LastIndexOf(_stageLabels[0] + " ", StringComparison.Ordinal)..];
+        // The bars end where the report begins (its step-times line names the stages too).
+        var bars = visible[..visible.LastIndexOf("step times:", StringComparison.Ordinal)];
+        var finalFrame = bars[bars.LastIndexOf(_stageLabels[0] + " ", StringComparison.Ordinal)..];
         foreach (var stage in _stageLabels)
             Assert.Matches($@"(?m)^{stage}\s+done\s+━+ 100%", finalFrame);
         Assert.Matches(ReportLine(), LastLine(visible));
@@ -44,7 +46,8 @@ public sealed partial class DemoAtTerminalTests(DemoAtTerminalTests.Uninterrupte
             await interrupted.WaitUntilAsync(() => Task.FromResult(File.Exists(lossLog)), "CPT's first checkpoint", _demoTimeout);
             interrupted.PressCtrlC();
 
-            Assert.Equal(1, await interrupted.WaitForExitAsync(_demoTimeout));
+            var exit = await interrupted.WaitForExitAsync(_demoTimeout);
+            Assert.True(exit == 1, $"the interrupted demo exited with {exit}:\n{interrupted.Visible}");
             Assert.Contains("Interrupted. Run the same command again (same --data) to resume where the run stopped.", interrupted.Visible, StringComparison.Ordinal);
             Assert.DoesNotContain("Exception", interrupted.Visible, StringComparison.Ordinal);
             Assert.DoesNotContain("report:", interrupted.Visible, StringComparison.Ordinal);
@@ -53,9 +56,9 @@ public sealed partial class DemoAtTerminalTests(DemoAtTerminalTests.Uninterrupte
         }
 
         using var resumed = HostProcess.StartAtTerminal(data.Path, null, DemoArgs(data.Path));
-        var exit = await resumed.WaitForExitAsync(_demoTimeout);
+        var resumedExit = await resumed.WaitForExitAsync(_demoTimeout);
 
-        Assert.True(exit == 0, $"the resumed demo exited with {exit}:\n{resumed.Visible}");
+        Assert.True(resumedExit == 0, $"the resumed demo exited with {resumedExit}:\n{resumed.Visible}");
         Assert.Contains($"Found {RunId} (Running): resuming it", resumed.Visible, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^prepare\s+done", resumed.Visible);
         // The same numbers as the run nobody interrupted; only the measured speed-up may differ.
