@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RankDistill.Models.Batching;
+using RankDistill.Models.Devices;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -120,6 +121,8 @@ public sealed partial class Trainer<TModel, TExample>
             {
                 await SaveAsync(optimizer, new TrainerState(done, data.Epoch, data.BatchInEpoch, _options.Seed, lastLoss), log, cancellationToken);
                 lastCheckpoint = done;
+                // Batches of many shapes leave the heap fragmented; give the freed part back now and then, not per step.
+                NativeHeap.ReleaseFreed();
             }
             progress?.Report(new TrainingProgress(done, _options.TotalSteps, lastLoss, lr, lastCheckpoint));
         }

@@ -48,7 +48,11 @@ internal sealed partial class HostProcess : IDisposable
     /// </summary>
     public static HostProcess StartAtTerminal(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var command = string.Join(' ', new[] { DotNet, HostAssembly }.Concat(args).Select(ShellQuote));
+        // A terminal's Ctrl+C must reach the host even when the tests run in the background of a shell without job
+        // control, which starts them with SIGINT ignored (inherited, and .NET keeps an ignored SIGINT ignored):
+        // perl (Debian's essential perl-base) restores the default before it becomes the host.
+        var command = string.Join(' ', new[] { "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\"", DotNet, HostAssembly }
+            .Concat(args).Select(ShellQuote));
         // script: -q no banner, -e the child's exit code, -c the command; the typescript goes nowhere.
         var start = new ProcessStartInfo("script") { WorkingDirectory = workingDirectory, RedirectStandardInput = true };
         foreach (var arg in new[] { "-qec", $"stty cols 80 rows 30; exec {command}", "/dev/null" })
