@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+
+using RankDistill.Workflows.Tests.Infra;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
 
@@ -13,6 +16,8 @@ internal sealed partial class HostProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
+    private readonly StringBuilder _standardError = new();
 
     private HostProcess(Process process) => _process = process;
 
@@ -23,6 +28,16 @@ internal sealed partial class HostProcess : IDisposable
         {
             lock (_output)
                 return _output.ToString();
+        }
+    }
+
+    /// <summary>Stdout and stderr apart, for commands whose answer must go to one of them.</summary>
+    public ProcessResult Result
+    {
+        get
+        {
+            lock (_output)
+                return new ProcessResult(_process.HasExited ? _process.ExitCode : -1, _standardOutput.ToString(), _standardError.ToString());
         }
     }
 
@@ -40,6 +55,14 @@ internal sealed partial class HostProcess : IDisposable
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         return Start(start);
+    }
+
+    /// <summary>Runs a command that ends by itself (submit, status, …) to its exit.</summary>
+    public static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] args)
+    {
+        using var host = Start(workingDirectory, args);
+        await host.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        return host.Result;
     }
 
     /// <summary>
@@ -73,6 +96,13 @@ internal sealed partial class HostProcess : IDisposable
     /// <summary>Waits until <paramref name="condition"/> holds while the process runs; fails if it exits first.</summary>
     public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout) =>
         Poll.UntilAsync(condition, what, timeout, () => _process.HasExited ? $"the process exited with {_process.ExitCode}:\n{Visible}\n" : null);
+
+    /// <summary>SIGTERM, as a container runtime stops a replica: the host's own shutdown runs.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     /// <summary>kill -9: no shutdown code runs, leases and locks are left to expire.</summary>
     public void Kill()
@@ -113,8 +143,8 @@ internal sealed partial class HostProcess : IDisposable
         }
         var process = new Process { StartInfo = start };
         var host = new HostProcess(process);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data, host._standardOutput);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data, host._standardError);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -127,11 +157,14 @@ internal sealed partial class HostProcess : IDisposable
     [GeneratedRegex(@"\x1b(\[[0-9;?]*[ -/]*[@-~]|[=>])")]
     private static partial Regex Escapes();
 
-    private void Append(string? line)
+    private void Append(string? line, StringBuilder stream)
     {
         if (line is null)
             return;
         lock (_output)
+        {
             _output.AppendLine(line);
+            stream.AppendLine(line);
+        }
     }
 }
