@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RankDistill.Activities.Baselines;
+using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Reporting;
 using RankDistill.Activities.Storage;
@@ -16,24 +16,68 @@ public sealed class EvaluationTests : IDisposable
 
     public void Dispose() => _world.Dispose();
 
+    /// <summary>
+    /// Two queries whose BM25 scores and metrics are worked out by hand below. Every document is four words that
+    /// Lucene's English analyser keeps and does not change in a way that matters (no stop word, no shared stem), so
+    /// each has length 4 = avgdl; 4 is also exact in Lucene's one-byte length norm (1/√4 = 0.5).
+    /// </summary>
+    private static readonly List<GradedList> _handScored =
+    [
+        new("jazz piano",
+        [
+            new("https://example.test/d1", "jazz piano", "piano lesson", 1),
+            new("https://example.test/d2", "jazz club", "tokyo night", 2),
+            new("https://example.test/d3", "garden tomato", "green soil", 0),
+        ]),
+        new("tokyo hotel",
+        [
+            new("https://example.test/d4", "tokyo hotel", "cheap room", 0),
+            new("https://example.test/d5", "hotel pool", "summer swim", 2),
+            new("https://example.test/d6", "kyoto temple", "quiet garden", 1),
+        ]),
+    ];
+
     [Fact]
-    public async Task RunAsync_TinyRun_Bm25MetricsEqualRankingMetricsComputedHere()
+    public async Task RunAsync_HandScoredLists_Bm25ScoresAndMetricsAsWorkedOutByHand()
     {
-        var lists = EvaluationWorld.TestLists(0, 6, withUnjudgedQuery: true);
-        await _world.PrepareRunAsync(Run, lists);
+        // BM25 (Robertson; Lucene's BM25Similarity), k1 = 0.9, b = 0.4, over the N = 6 documents of both lists:
+        //   idf(t) = ln(1 + (N − n + 0.5) / (n + 0.5)), n = documents holding t
+        //     piano n=1: ln(1 + 5.5/1.5) = ln 4.6667 = 1.5404450
+        //     jazz (d1 d2), tokyo (d2 d4), hotel (d4 d5) n=2: ln(1 + 4.5/2.5) = ln 2.8 = 1.0296194
+        //   tf part = tf (k1 + 1) / (tf + k1 (1 − b + b dl/avgdl)), dl = avgdl = 4: tf (k1 + 1) / (tf + k1)
+        //     tf 1: 1.9/1.9 = 1;  tf 2: 3.8/2.9 = 1.3103448
+        //   "jazz piano":  d1 = 1.0296194 + 1.5404450 × 1.3103448 = 3.0481336;  d2 = 1.0296194;  d3 = 0
+        //   "tokyo hotel": d4 = 1.0296194 + 1.0296194 = 2.0592388;  d5 = 1.0296194;  d6 = 0
+        //   (tokyo's n counts d2, a document of the other query: idf is the whole corpus's)
+        // Rankings (no ties): d1 d2 d3 with grades 1 2 0; d4 d5 d6 with grades 0 2 1.
+        // NDCG, as Ndcg.cs documents it: gain 2^g − 1, discount 1/log2(rank + 1). (trec_eval's ndcg gains the grade
+        // itself; with grade 2 the two differ: 3 here, 2 there.)
+        //   IDCG (grades 2 1 0, both queries) = 3/1 + 1/log2 3 = 3 + 0.6309298 = 3.6309298
+        //   q1 DCG = 1/1 + 3/log2 3 + 0 = 1 + 1.8927893 = 2.8927893 → NDCG@3 = 0.7967076, NDCG@1 = 1/3
+        //   q2 DCG = 0 + 3/log2 3 + 1/log2 4 = 1.8927893 + 0.5 = 2.3927893 → NDCG@3 = 0.6590018, NDCG@1 = 0
+        //   means: NDCG@1 = 1/6; NDCG@3 = @5 = @10 (three documents a list) = 0.7278547
+        // MRR@10: first graded document at rank 1 and rank 2: (1 + 1/2) / 2 = 0.75.
+        // Pairs: q1 (d2>d1 discordant, d2>d3 and d1>d3 concordant), q2 (d5>d4 and d6>d4 discordant, d5>d6
+        // concordant): 3 concordant, 3 discordant, PNR = 1.
+        await _world.PrepareRunAsync(Run, _handScored);
 
         var result = await RunEvaluationAsync();
 
-        // BM25 is deterministic: score the same lists here and compute the metrics from the grades directly.
-        var bm25 = Bm25Ranker.ScoreLists(lists);
-        var expected = RankingMetrics.Evaluate(lists.Select((l, i) =>
-            new RankedQuery($"q{i}", [.. l.Docs.Select(d => (double)d.Grade)], [.. bm25[i].Select(s => (double)s)])));
         var report = await ReadReportAsync();
-        Assert.Equal(expected, report.Bm25);
-        Assert.Equal(new RankerMetrics(expected.Ndcg1, expected.Ndcg3, expected.Ndcg5, expected.Ndcg10, expected.Pnr, expected.Mrr10), result.Bm25);
-        Assert.Equal(7, result.TestQueries);
-        Assert.Equal((7, 6, 1, 26), (report.TestQueries, report.EvaluatedQueries, report.SkippedQueries, report.TestDocuments));
-        Assert.True(expected.Ndcg5 > 0.5, $"BM25 should find the matching documents; NDCG@5 {expected.Ndcg5}");
+        var scores = TrecRun.Read(new StringReader(await _world.ReadTextAsync(ReportFile(report.Files.Bm25Run)))).ToDictionary(d => d.DocId[^2..], d => d.Score);
+        var expected = new Dictionary<string, double> { ["d1"] = 3.0481336, ["d2"] = 1.0296194, ["d3"] = 0, ["d4"] = 2.0592388, ["d5"] = 1.0296194, ["d6"] = 0 };
+        Assert.Equal(expected.Keys.Order(), scores.Keys.Order());
+        // Lucene scores in single precision.
+        Assert.All(expected, e => Assert.Equal(e.Value, scores[e.Key], 1e-5));
+        var bm25 = report.Bm25;
+        Assert.Equal((2, 2, 0), (bm25.Queries, bm25.EvaluatedQueries, bm25.SkippedQueries));
+        Assert.Equal(1 / 6.0, bm25.Ndcg1, 1e-12);
+        Assert.Equal(0.7278547, bm25.Ndcg3, 1e-7);
+        Assert.Equal(0.7278547, bm25.Ndcg5, 1e-7);
+        Assert.Equal(0.7278547, bm25.Ndcg10, 1e-7);
+        Assert.Equal(0.75, bm25.Mrr10, 1e-12);
+        Assert.Equal((3.0, 3.0, 6L, 1.0), (bm25.ConcordantPairs, bm25.DiscordantPairs, bm25.LabelledPairs, bm25.Pnr));
+        Assert.Equal(new RankerMetrics(bm25.Ndcg1, bm25.Ndcg3, bm25.Ndcg5, bm25.Ndcg10, bm25.Pnr, bm25.Mrr10), result.Bm25);
     }
 
     [Fact]
@@ -44,6 +88,8 @@ public sealed class EvaluationTests : IDisposable
         var result = await RunEvaluationAsync();
 
         var report = await ReadReportAsync();
+        Assert.Equal(7, result.TestQueries);
+        Assert.Equal((7, 6, 1, 26), (report.TestQueries, report.EvaluatedQueries, report.SkippedQueries, report.TestDocuments));
         var qrels = TrecQrels.Read(new StringReader(await _world.ReadTextAsync(ReportFile(report.Files.Qrels))));
         Assert.Equal(26, qrels.Count);
         foreach (var (file, reported) in new[] { (report.Files.TeacherRun, report.Teacher), (report.Files.StudentRun, report.Student), (report.Files.Bm25Run, report.Bm25) })

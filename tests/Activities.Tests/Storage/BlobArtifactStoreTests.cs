@@ -91,6 +91,43 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IAsyncDispo
     }
 
     [Fact]
+    public async Task WriteAsync_ConnectionCutMidBlock_BlockSentAgainAndBlobComplete()
+    {
+        // Three blocks of 1 MiB; the first block upload to reach the proxy loses its connection after 100 KB of its body.
+        await using var proxy = new CuttingProxy(_target.Azurite.Port, cutAfterBodyBytes: 100_000, cuts: 1);
+        var store = StoreThrough(proxy);
+
+        var info = await store.WriteAsync("models/cut.bin", (s, ct) => SeededContent.WriteAsync(s, seed: 5, 3 << 20, ct), Ct);
+
+        Assert.Equal(1, proxy.Cuts);
+        Assert.Equal(3 << 20, info.Size);
+        await using var read = await _target.Store.OpenReadAsync("models/cut.bin", Ct);
+        Assert.Equal(-1, await SeededContent.FirstDifferenceAsync(read, seed: 5, 3 << 20, Ct));
+    }
+
+    [Fact]
+    public async Task WriteAsync_EveryAttemptCut_FailsKeepingTheOldVersionAndTheNextWriteCommits()
+    {
+        await _target.Store.WriteAsync("models/cut.bin", "old version"u8.ToArray(), Ct);
+        await using var proxy = new CuttingProxy(_target.Azurite.Port, cutAfterBodyBytes: 100_000, cuts: int.MaxValue);
+        var store = StoreThrough(proxy);
+
+        var error = await Assert.ThrowsAsync<ArtifactStoreException>(() =>
+            store.WriteAsync("models/cut.bin", (s, ct) => SeededContent.WriteAsync(s, seed: 6, 3 << 20, ct), Ct));
+
+        // Every attempt of a block was cut: the write gave up, and readers still see the whole old version.
+        Assert.StartsWith($"{store.Description}: write 'models/cut.bin' failed", error.Message, StringComparison.Ordinal);
+        Assert.True(proxy.Cuts >= _target.Options.MaxRetries + 1, $"{proxy.Cuts} cuts");
+        Assert.Equal("old version"u8.ToArray(), await _target.Store.ReadAllBytesAsync("models/cut.bin", cancellationToken: Ct));
+
+        proxy.StopCutting();
+        await store.WriteAsync("models/cut.bin", (s, ct) => SeededContent.WriteAsync(s, seed: 6, 3 << 20, ct), Ct);
+
+        await using var read = await _target.Store.OpenReadAsync("models/cut.bin", Ct);
+        Assert.Equal(-1, await SeededContent.FirstDifferenceAsync(read, seed: 6, 3 << 20, Ct));
+    }
+
+    [Fact]
     public async Task WriteAsync_WrongAccountKey_ThrowsStoreExceptionWith403AndNoKey()
     {
         var wrongKey = Convert.ToBase64String(new byte[64]);
@@ -119,6 +156,10 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IAsyncDispo
         Assert.Contains("'runs/r1/a.txt' failed: no response", error.Message, StringComparison.Ordinal);
         Assert.Contains($"gave up after {_target.Options.MaxRetries + 1} attempts", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>This test's store (same container prefix), reaching Azurite through <paramref name="proxy"/>.</summary>
+    private BlobArtifactStore StoreThrough(CuttingProxy proxy) => BlobArtifactStore.FromConnectionString(
+        _target.Azurite.ConnectionString.Replace($"127.0.0.1:{_target.Azurite.Port}/", $"127.0.0.1:{proxy.Port}/", StringComparison.Ordinal), _target.Options);
 
     private BlobArtifactStore StoreWithPolicy(HttpPipelinePolicy policy)
     {

@@ -24,6 +24,7 @@ public sealed class DashboardActionTests(DashboardHostFixture fixture) : IClassF
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, ended.RuntimeStatus);
         var history = await _host.GetAsync<List<HistoryEntry>>($"api/instances/{id}/history");
         Assert.Contains(history, h => h.Type == "ExecutionTerminated" && h.Summary == "terminated: wrong drop");
+        AssertAudited(InstanceActions.Terminate, id, result.Message);
     }
 
     [Fact]
@@ -61,7 +62,8 @@ public sealed class DashboardActionTests(DashboardHostFixture fixture) : IClassF
         Assert.Equal(("MimicEvaluate", "failed"), (failedStep.Name, failedStep.Status));
 
         File.Delete(marker);
-        await PostAsync($"api/instances/{id}/rewind", new ActionRequest("evaluation set restored"));
+        var rewound = await PostAsync($"api/instances/{id}/rewind", new ActionRequest("evaluation set restored"));
+        AssertAudited(InstanceActions.Rewind, id, rewound.Message);
         await _host.WaitForAsync(id, i => i.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "completed after rewind");
 
         var steps = (await _host.GetAsync<Timeline>($"api/instances/{id}/timeline")).Steps;
@@ -80,6 +82,7 @@ public sealed class DashboardActionTests(DashboardHostFixture fixture) : IClassF
         var result = await PostAsync($"api/instances/{id}/purge");
 
         Assert.Equal(InstanceActions.Purge, result.Action);
+        AssertAudited(InstanceActions.Purge, id, "Purged: the instance and its history are deleted (the run's artifacts are kept).");
         using var response = await _host.Http.GetAsync($"api/instances/{id}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -95,6 +98,7 @@ public sealed class DashboardActionTests(DashboardHostFixture fixture) : IClassF
         Assert.Equal(expected, response.StatusCode);
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await _host.Client.GetInstanceAsync(fixture.CompletedId, TestContext.Current.CancellationToken))!.RuntimeStatus);
+        AssertAudited(action, fixture.CompletedId, "refused (409)");
     }
 
     [Fact]
@@ -120,6 +124,10 @@ public sealed class DashboardActionTests(DashboardHostFixture fixture) : IClassF
         Assert.Contains("not JSON", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         await _host.Client.TerminateInstanceAsync(id, "test done", TestContext.Current.CancellationToken);
     }
+
+    /// <summary>The audit line the host logged for an action (the test host keeps our log lines; requests come from loopback).</summary>
+    private void AssertAudited(string action, string instanceId, string outcome) =>
+        Assert.Contains($"Dashboard action {action} on instance {instanceId} from 127.0.0.1: {outcome}", _host.Logs.Messages);
 
     private async Task<ActionResult> PostAsync(string path, object? body = null)
     {

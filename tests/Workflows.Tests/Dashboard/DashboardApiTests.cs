@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 using RankDistill.Activities.Storage;
 using RankDistill.TaskHub;
 using RankDistill.TaskHub.Gpu;
@@ -113,7 +114,7 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
         var run = Assert.IsType<RunInfo>(detail.Run);
         Assert.Equal(RunLayout.TrainingStages, run.LossStages);
         Assert.Equal(RunLayout.ReportJson(run.RunId), run.ReportJson?.Name);
-        Assert.Null(run.ReportHtml);
+        Assert.Equal(RunLayout.ReportHtml(run.RunId), run.ReportHtml?.Name);
         var model = RunLayout.Model(run.RunId, RunLayout.Stages.Distillation);
         Assert.Contains(detail.Artifacts, a => a.Name == model && a.Url == "/api/" + "artifacts/" + model);
     }
@@ -262,14 +263,20 @@ public sealed class DashboardApiTests(DashboardHostFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Report_CompletedRun_IsTheReportJson()
+    public async Task Report_CompletedRun_IsTheReportJsonInTheProductsFormat()
     {
-        using var report = JsonDocument.Parse(await _host.Http.GetStringAsync($"api/runs/run-{DashboardHostFixture.CompletedDrop}/report", TestContext.Current.CancellationToken));
+        var runId = $"run-{DashboardHostFixture.CompletedDrop}";
 
-        var rankers = report.RootElement.GetProperty("rankers");
-        Assert.Equal(["teacher", "student", "bm25"], rankers.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(0.68, rankers.GetProperty("student").GetProperty("ndcg@10").GetDouble());
-        Assert.True(report.RootElement.GetProperty("promotion").GetProperty("promoted").GetBoolean());
+        var served = await _host.Http.GetStringAsync($"api/runs/{runId}/report", TestContext.Current.CancellationToken);
+
+        // The product's own reader takes what the dashboard serves: its format, keys and numbers came through.
+        var report = JsonSerializer.Deserialize<EvaluationReport>(served, ReportSet.Json)!;
+        Assert.Equal((EvaluationReport.CurrentFormat, runId), (report.Format, report.RunId));
+        Assert.Equal((0.66, 0.63, 0.49), (report.Teacher.Ndcg5, report.Student.Ndcg5, report.Bm25.Ndcg5));
+        Assert.Equal(0.68, report.Result.Student.Ndcg10);
+        var output = (await _host.GetAsync<InstanceDetail>($"api/instances/{fixture.CompletedId}")).Output!;
+        Assert.Equal((true, output["reason"]!.GetValue<string>()), (report.Promotion!.Promoted, report.Promotion.Reason));
+        Assert.StartsWith("Student NDCG@5 0.6300 is 0.9545 of the teacher's 0.6600", report.Promotion.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

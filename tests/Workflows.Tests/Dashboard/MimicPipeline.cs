@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Reporting;
 using RankDistill.Activities.Storage;
+using RankDistill.Models.Metrics;
 using RankDistill.Models.Training;
 using RankDistill.TaskHub;
 using RankDistill.TaskHub.Hosting;
@@ -10,21 +12,22 @@ using RankDistill.Workflows.Orchestrations;
 namespace RankDistill.Workflows.Tests.Dashboard;
 
 /// <summary>
-/// A test pipeline with the real pipeline's shape (and the browser tests' stand-in for it until DistillationPipeline is
-/// merged, see <see cref="PipelineUnderTest"/>):
-/// custom status <c>{ step, progress, detail }</c> with RunLayout's stage names; a first step that fails once and is
-/// retried after a durable wait; loss.jsonl written at RunLayout.LossLog for cpt, sft, mlm and distill; a labelling
-/// sub-orchestration (tagged with its parent, as the real one) fanning out over shards (one fails once); report.json at
-/// RunLayout.ReportJson; output with runId, promoted and reason. Everything it does is real engine work on the real
-/// host: only the "training" is made up. Its tasks run on the default queue, so a host without GPU workers runs it;
-/// only <see cref="GpuCallerName"/> calls a GPU step. A step fails "once" by leaving a marker in
-/// the run's folder on its first attempt (the SDK's activity context has no attempt number).
+/// A test pipeline with the real pipeline's shape (the real one, DistillationPipeline, is <see cref="PipelineUnderTest"/>
+/// in the browser tests): custom status <c>{ step, progress, detail }</c> with RunLayout's stage names; a first step
+/// that fails once and is retried after a durable wait; loss.jsonl written at RunLayout.LossLog for cpt, sft, mlm and
+/// distill; a labelling sub-orchestration (tagged with its parent, as the real one) fanning out over shards (one fails
+/// once); the report set (report.json and report.html) written by the product's own ReportSet, with made-up numbers and
+/// the default gates' decision on them; output with runId, promoted and reason. Everything it does is real engine work
+/// on the real host: only the "training" is made up. Its tasks run on the default queue, so a host without GPU workers
+/// runs it; only <see cref="GpuCallerName"/> calls a GPU step. A step fails "once" by leaving a marker in the run's
+/// folder on its first attempt (the SDK's activity context has no attempt number).
 /// </summary>
 internal static class MimicPipeline
 {
     public const string Name = "MimicDistillationPipeline";
     public const int Shards = 4;
     public const int TrainingSteps = 60;
+    private const int TestQueries = 40;
 
     /// <summary>Step names as the timeline shows them (prefixed, so they never clash with the real pipeline's tasks).</summary>
     public static readonly string[] StepNames = ["MimicPrepareData", "MimicTrain", "MimicTrain", "MimicLabeling", "MimicTrain", "MimicTrain", "MimicEvaluate"];
@@ -90,9 +93,9 @@ internal static class MimicPipeline
             context.SetCustomStatus(Status(RunLayout.Stages.Distillation, 0.7, "hybrid point-wise + margin MSE"));
             await context.CallActivityAsync<double>("MimicTrain", new TrainInput(input.RunId, RunLayout.Stages.Distillation, TrainingSteps));
             context.SetCustomStatus(Status(RunLayout.Stages.Evaluation, 0.9, "teacher vs student vs BM25"));
-            var ndcg = await context.CallActivityAsync<double>("MimicEvaluate", input, _retry);
-            context.SetCustomStatus(Status(RunLayout.Stages.Publish, 1, "promoted"));
-            return new Output(input.RunId, input.DropId, true, $"student NDCG@10 {ndcg:0.000} passes the gate 0.600", ndcg, RunLayout.Model(input.RunId, RunLayout.Stages.Distillation));
+            var decision = await context.CallActivityAsync<Decision>("MimicEvaluate", input, _retry);
+            context.SetCustomStatus(Status(RunLayout.Stages.Publish, 1, decision.Promoted ? "promoted" : "not promoted"));
+            return new Output(input.RunId, input.DropId, decision.Promoted, decision.Reason, decision.StudentNdcgAt10, RunLayout.Model(input.RunId, RunLayout.Stages.Distillation));
         }
 
         private static object Status(string step, double progress, string detail) => new { step, progress, detail };
@@ -173,27 +176,51 @@ internal static class MimicPipeline
     }
 
     [DurableTask("MimicEvaluate")]
-    private sealed class Evaluate(IArtifactStore store) : TaskActivity<Input, double>
+    private sealed class Evaluate(IArtifactStore store) : TaskActivity<Input, Decision>
     {
-        public override async Task<double> RunAsync(TaskActivityContext context, Input input)
+        public override async Task<Decision> RunAsync(TaskActivityContext context, Input input)
         {
             if (input.FailMarker is { } marker && File.Exists(marker))
                 throw new InvalidDataException($"evaluation set of run {input.RunId} is empty ({input.Note})");
-            var report = new
-            {
-                runId = input.RunId,
-                k = 10,
-                rankers = new Dictionary<string, object>
-                {
-                    ["teacher"] = new Dictionary<string, double> { ["ndcg@1"] = 0.58, ["ndcg@5"] = 0.66, ["ndcg@10"] = 0.71, ["pnr"] = 2.91, ["mrr"] = 0.64, ["docsPerSecond"] = 180 },
-                    ["student"] = new Dictionary<string, double> { ["ndcg@1"] = 0.55, ["ndcg@5"] = 0.63, ["ndcg@10"] = 0.68, ["pnr"] = 2.64, ["mrr"] = 0.61, ["docsPerSecond"] = 2450 },
-                    ["bm25"] = new Dictionary<string, double> { ["ndcg@1"] = 0.41, ["ndcg@5"] = 0.49, ["ndcg@10"] = 0.54, ["pnr"] = 1.62, ["mrr"] = 0.47, ["docsPerSecond"] = 52000 },
-                },
-                promotion = new { promoted = true, reason = "student NDCG@10 0.680 passes the gate 0.600 and is within 0.05 of the teacher" },
-            };
-            await store.WriteAsync(RunLayout.ReportJson(input.RunId), JsonSerializer.SerializeToUtf8Bytes(report), CancellationToken.None);
+            var report = Report(input.RunId);
+            // The product's own writer: report.json and report.html as one set, as Evaluation and Publish leave them.
+            var trec = new Dictionary<string, byte[]> { [ReportSet.TeacherRun] = [], [ReportSet.StudentRun] = [], [ReportSet.Bm25Run] = [], [ReportSet.Qrels] = [] };
+            await ReportSet.PublishAsync(store, report, trec, CancellationToken.None);
             await store.WriteAsync($"{RunLayout.Model(input.RunId, RunLayout.Stages.Distillation)}/config.json", "{\"model_type\":\"bert\"}"u8.ToArray(), CancellationToken.None);
-            return 0.68;
+            return new Decision(report.Student.Ndcg10, report.Promotion!.Promoted, report.Promotion.Reason);
         }
+    }
+
+    public sealed record Decision(double StudentNdcgAt10, bool Promoted, string Reason);
+
+    /// <summary>Made-up numbers in the product's report type; the promotion is the default gates' decision on them.</summary>
+    private static EvaluationReport Report(string runId)
+    {
+        var teacher = Ranking(0.58, 0.62, 0.66, 0.71, 0.64, 2.91);
+        var student = Ranking(0.55, 0.60, 0.63, 0.68, 0.61, 2.64);
+        var bm25 = Ranking(0.41, 0.45, 0.49, 0.54, 0.47, 1.62);
+        var result = new EvaluationResult(Metrics(teacher), Metrics(student), Metrics(bm25), TestQueries, 180, 2450, RunLayout.ReportJson(runId));
+        var (promoted, reason) = PublishDecision.Decide(result, new PublishGates(), null);
+        return new EvaluationReport
+        {
+            RunId = runId,
+            TestQueries = TestQueries,
+            EvaluatedQueries = TestQueries,
+            SkippedQueries = 0,
+            TestDocuments = 10 * TestQueries,
+            Teacher = teacher,
+            Student = student,
+            Bm25 = bm25,
+            Throughput = new ThroughputReport(64, 8, 1, "cpu", 1, 48, 64 / 180.0, 64 / 2450.0, 180, 2450, 2450 / 180.0),
+            LossCurves = [],
+            Files = new ReportFiles(ReportSet.TeacherRun, ReportSet.StudentRun, ReportSet.Bm25Run, ReportSet.Qrels),
+            Result = result,
+            Promotion = new PromotionStatus(promoted, reason, promoted ? PublishedModel.PathOf(runId) : null),
+        };
+
+        static RankingReport Ranking(double ndcg1, double ndcg3, double ndcg5, double ndcg10, double mrr, double pnr) =>
+            new(TestQueries, TestQueries, 0, ndcg1, ndcg3, ndcg5, ndcg10, mrr, pnr, pnr / (1 + pnr), 0, 0, 0);
+
+        static RankerMetrics Metrics(RankingReport r) => new(r.Ndcg1, r.Ndcg3, r.Ndcg5, r.Ndcg10, r.Pnr, r.Mrr10);
     }
 }

@@ -1,4 +1,9 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging.Abstractions;
 using RankDistill.Activities.Data;
+using RankDistill.Activities.Pipeline;
+using RankDistill.Activities.Storage;
+using RankDistill.TaskHub.Worker;
 using RankDistill.Workflows.Demo;
 
 namespace RankDistill.Workflows.Tests.Demo;
@@ -9,13 +14,14 @@ public sealed class DemoDropPreparationTests
     [Fact]
     public async Task PrepareAsync_QuickDemoDrop_RejectsTheMalformedDedupesTheRepeatedAndHoldsOutTestQueries()
     {
-        using var store = new TemporaryFolder();
+        using var folder = new TemporaryFolder();
         var world = SyntheticWeb.Generate(SyntheticWebOptions.Quick);
-        await SyntheticWeb.WriteDropAsync(world, store.Path, "demo-1", TestContext.Current.CancellationToken);
-        var output = new FolderSink(Path.Combine(store.Path, "runs", "r1"));
+        await SyntheticWeb.WriteDropAsync(world, folder.Path, "demo-1", TestContext.Current.CancellationToken);
+        // The demo's own store over the folder it wrote, and the real PrepareData step on it.
+        var store = new LocalArtifactStore(folder.Path);
+        var prepare = new PrepareData(store, new ActivityCancellation { Token = TestContext.Current.CancellationToken }, NullLogger<PrepareData>.Instance);
 
-        var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(
-            Files(Path.Combine(store.Path, "clicklogs", "demo-1")), Files(Path.Combine(store.Path, "labels", "demo-1")), output, TestContext.Current.CancellationToken);
+        var summary = (await prepare.RunAsync(new StepContext(), new StageRequest("r1", "demo-1", PipelineSettings.Tiny))).Summary;
 
         var options = world.Options;
         var rows = world.ClickLog.Count();
@@ -30,19 +36,15 @@ public sealed class DemoDropPreparationTests
         // Which split a query falls in is QuerySplitter's rule (a hash, tested on its own); what is checked here is
         // that every clicked row of a train query, and nothing else, became a CPT example.
         Assert.Equal(world.ClickLog.Count(r => r.Clicked && new QuerySplitter(new SplitOptions()).SplitOf(r.Query) == DataSplit.Train), summary.CptExamples.Train);
-        Assert.Equal(options.MalformedRows, File.ReadAllLines(Path.Combine(store.Path, "runs", "r1", PreparedDataPaths.RejectedClickLogs)).Length);
+        var rejected = await store.ReadAllBytesAsync($"{RunLayout.Rejected("r1")}/clicklogs.jsonl", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(options.MalformedRows, System.Text.Encoding.UTF8.GetString(rejected).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
-    private static List<DropFile> Files(string folder) =>
-        [.. Directory.EnumerateFiles(folder).Select(path => new DropFile(Path.GetFileName(path), _ => Task.FromResult<Stream>(File.OpenRead(path))))];
-
-    private sealed class FolderSink(string root) : IPreparedDataSink
+    /// <summary>What the SDK passes an activity; PrepareData reads nothing from it.</summary>
+    private sealed class StepContext : TaskActivityContext
     {
-        public Task<Stream> CreateAsync(string path, CancellationToken cancellationToken)
-        {
-            var full = Path.Combine(root, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            return Task.FromResult<Stream>(File.Create(full));
-        }
+        public override TaskName Name => nameof(PrepareData);
+
+        public override string InstanceId => "pipeline-demo-1";
     }
 }

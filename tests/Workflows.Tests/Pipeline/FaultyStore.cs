@@ -3,9 +3,11 @@ using RankDistill.Activities.Storage;
 namespace RankDistill.Workflows.Tests.Pipeline;
 
 /// <summary>
-/// A FAKE FAULT, for a failure these tests cannot cause for real on demand: the store's connection dropping once. The
-/// first write of an artifact whose name starts with <paramref name="prefix"/> throws a transient
-/// <see cref="IOException"/>; every other call goes to the real store.
+/// A FAKE FAULT, for a failure these tests cannot cause for real: a store write failing once in a pipeline whose host
+/// runs on the local store, where no connection can drop (what a real cut upload does to the blob store, retries and
+/// all, is tested through CuttingProxy in BlobArtifactStoreTests). The first write of an artifact whose name starts
+/// with <paramref name="prefix"/> throws a transient <see cref="IOException"/> before any byte is written; every other
+/// call goes to the real store.
 /// </summary>
 internal sealed class FaultyStore(IArtifactStore inner, string prefix) : IArtifactStore
 {
