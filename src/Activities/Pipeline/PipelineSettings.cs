@@ -1,3 +1,4 @@
+using RankDistill.Activities.Data;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Losses;
 
@@ -76,6 +77,13 @@ public sealed record PipelineSettings
 
     /// <summary>Candidate lists per TeacherLabeling activity: the unit of fan-out and of work redone after a crash.</summary>
     public int LabelingShardSize { get; init; } = 64;
+
+    /// <summary>
+    /// Bounds on reading one drop file in PrepareData (<c>Pipeline:DropFiles:MaxLineLength</c>, <c>:MaxDecompressedBytes</c>,
+    /// <c>:MaxRowGroupRows</c>): past one, the row or file is rejected with its reason. Carried in the run so that a
+    /// worker reads a drop as the host that submitted it set; a run recorded before they were settings gets the defaults.
+    /// </summary>
+    public DropFileLimits DropFiles { get; init; } = new();
 
     public PublishGates Publish { get; init; } = new();
 

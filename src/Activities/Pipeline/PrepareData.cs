@@ -39,7 +39,7 @@ public sealed class PrepareData(IArtifactStore store, ActivityCancellation cance
         PrepareDataSummary summary;
         try
         {
-            var options = new PrepareDataOptions { SampledCandidates = input.Settings.SampledCandidates, SampleSeed = input.Settings.Seed };
+            var options = new PrepareDataOptions { SampledCandidates = input.Settings.SampledCandidates, SampleSeed = input.Settings.Seed, Limits = input.Settings.DropFiles };
             summary = await new DatasetPreparer(options)
                 .PrepareAsync(clickFiles.Files, labelFiles.Files, new FolderSink(local), cancellationToken);
         }

@@ -71,7 +71,7 @@ internal sealed class ControlOptions
                 + "Pass --data DIR (the folder demo or serve used), or --host URL to ask a running dashboard.");
             return null;
         }
-        var services = new ServiceCollection().AddArtifactStore(host.Configuration);
+        var services = new ServiceCollection().AddHostSettings(host.Settings).AddArtifactStore();
         services.AddPipelineTaskHub(hub);
         services.AddDashboardQueries(host.Configuration);
         var provider = services.BuildServiceProvider();

@@ -25,7 +25,7 @@ internal sealed class RunsCommand : IHostCommand
 
     private static async Task<int> RunAsync(HostContext host, CancellationToken cancellationToken)
     {
-        await using var services = new ServiceCollection().AddArtifactStore(host.Configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddHostSettings(host.Settings).AddArtifactStore().BuildServiceProvider();
         var store = services.GetRequiredService<IArtifactStore>();
         var list = await new RunHistory(store).ListAsync(cancellationToken);
         if (list.Runs.Count == 0)

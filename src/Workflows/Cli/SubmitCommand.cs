@@ -44,7 +44,7 @@ internal sealed class SubmitCommand : IHostCommand
                 return ExitCodes.Failure;
             }
         }
-        var registrations = new ServiceCollection().AddArtifactStore(host.Configuration);
+        var registrations = new ServiceCollection().AddHostSettings(host.Settings).AddArtifactStore();
         registrations.AddPipelineTaskHub(host.Settings.TaskHub);
         await using var services = registrations.BuildServiceProvider();
         var store = services.GetRequiredService<IArtifactStore>();

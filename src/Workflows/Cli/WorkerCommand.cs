@@ -49,7 +49,7 @@ internal sealed class WorkerCommand : IHostCommand
         var taskHub = host.Settings.TaskHub;
         if (lease is { } duration)
             taskHub.LockDuration = duration;
-        builder.Services.AddArtifactStore(host.Configuration).AddPipelineTaskHub(taskHub).AddWorkers(queues);
+        builder.Services.AddHostSettings(host.Settings).AddArtifactStore().AddPipelineTaskHub(taskHub).AddWorkers(queues);
         if (watch)
             builder.Services.AddClickLogWatcher(host.Settings.Pipeline);
         using var app = builder.Build();

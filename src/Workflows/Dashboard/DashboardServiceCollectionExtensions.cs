@@ -7,7 +7,7 @@ namespace RankDistill.Workflows.Dashboard;
 
 /// <summary>
 /// <code>
-/// builder.Services.AddTaskHub(settings.TaskHub).AddArtifactStore(configuration);   // what the dashboard reads
+/// builder.Services.AddHostSettings(settings).AddArtifactStore().AddTaskHub(settings.TaskHub);   // what the dashboard reads
 /// builder.Services.AddDashboard(DashboardOptions.Read(configuration, urls), configuration);
 /// app.MapDashboard();
 /// </code>

@@ -27,7 +27,7 @@ public static class DashboardWebHost
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls([.. dashboard.Urls]);
-        builder.Services.AddArtifactStore(configuration);
+        builder.Services.AddHostSettings(settings).AddArtifactStore();
         var taskHub = builder.Services.AddPipelineTaskHub(settings.TaskHub);
         addTasks?.Invoke(taskHub);
         if (workerQueues is not null)

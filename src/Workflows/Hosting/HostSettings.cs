@@ -1,30 +1,22 @@
+using Microsoft.Extensions.Options;
 using RankDistill.TaskHub;
 
 namespace RankDistill.Workflows.Hosting;
 
 /// <summary>
-/// Every setting the host knows, read from configuration and checked at start: <see cref="Load"/> either returns
-/// them all valid or throws <see cref="InvalidSettingsException"/> listing each bad one, so a host never starts with
-/// a value it would trip over hours later.
+/// Every setting the host knows, as the options of <see cref="HostingServiceCollectionExtensions.AddHostSettings(IServiceCollection, IConfiguration, string?)"/>
+/// resolve them: all valid, or <see cref="InvalidSettingsException"/> listing each bad one of every section, so a host
+/// never starts with a value it would trip over hours later.
 /// </summary>
 public sealed record HostSettings(DataOptions Data, StorageOptions Storage, TaskHubOptions TaskHub, TorchOptions Torch)
 {
+    /// <summary>Loads the settings of a command that runs no host: the options registration, resolved once.</summary>
     /// <param name="configuration">The host's configuration, see <see cref="HostConfiguration"/>.</param>
     /// <param name="workingDirectory">What relative paths are relative to; the process's by default.</param>
     public static HostSettings Load(IConfiguration configuration, string? workingDirectory = null)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var reader = new SettingReader(configuration, workingDirectory ?? Directory.GetCurrentDirectory());
-        var data = DataOptions.Read(reader);
-        var settings = new HostSettings(
-            data, StorageOptions.Read(reader, data), TaskHubSettings.Read(reader, data), TorchOptions.Read(reader))
-        {
-            Pipeline = PipelineOptions.Read(reader),
-        };
-        reader.RefuseUnread("Data", "Storage", "TaskHub", "Torch", PipelineOptions.Section);
-        if (reader.Errors.Count > 0)
-            throw new InvalidSettingsException(reader.Errors);
-        return settings;
+        using var services = new ServiceCollection().AddHostSettings(configuration, workingDirectory).BuildServiceProvider();
+        return services.GetRequiredService<HostSettings>();
     }
 
     /// <summary>Section <c>Pipeline</c>: the recipe of the runs this host submits.</summary>
@@ -34,4 +26,27 @@ public sealed record HostSettings(DataOptions Data, StorageOptions Storage, Task
     public IEnumerable<(string Key, string? Value)> Describe() =>
         Data.Describe().Concat(Storage.Describe()).Concat(TaskHubSettings.Describe(TaskHub)).Concat(Torch.Describe()).Concat(Pipeline.Describe())
             .Select(s => (s.Key, SecretRedactor.Redact(s.Key, s.Value)));
+
+    /// <summary>Each section's options, validated; the problems of every section together.</summary>
+    internal static HostSettings Resolve(IServiceProvider services)
+    {
+        var problems = new List<string>();
+        T Value<T>() where T : class
+        {
+            try
+            {
+                return services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException e)
+            {
+                problems.AddRange(e.Failures);
+                return null!;
+            }
+        }
+        var settings = new HostSettings(Value<DataOptions>(), Value<StorageOptions>(), Value<TaskHubOptions>(), Value<TorchOptions>())
+        {
+            Pipeline = Value<PipelineOptions>(),
+        };
+        return problems.Count == 0 ? settings : throw new InvalidSettingsException(problems);
+    }
 }

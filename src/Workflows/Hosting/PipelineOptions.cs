@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Workflows.Orchestrations;
 
@@ -16,13 +18,17 @@ public sealed class PipelineOptions
 {
     public const string Section = "Pipeline";
 
-    public PipelinePreset Preset { get; init; } = PipelinePreset.Default;
+    public PipelinePreset Preset { get; set; } = PipelinePreset.Default;
 
-    /// <summary>The preset with every override applied, checked by <see cref="PipelineSettingsRules"/>.</summary>
-    public PipelineSettings Settings { get; init; } = PipelineSettings.Default;
+    /// <summary>
+    /// The preset with every override applied, checked by <see cref="PipelineSettingsRules"/>. Its fields are keys of the
+    /// section itself (<c>Pipeline:Seed</c>), bound by <see cref="Bind"/> over the preset.
+    /// </summary>
+    public PipelineSettings Settings { get; set; } = PipelineSettings.Default;
 
     /// <summary><c>Pipeline:WatchInterval</c>: how often the click-log watcher lists drops. Default 30 s.</summary>
-    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(30);
+    [Range(typeof(TimeSpan), "00:00:00.1", "1.00:00:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public static PipelineSettings PresetSettings(PipelinePreset preset) => preset switch
     {
@@ -31,19 +37,15 @@ public sealed class PipelineOptions
         _ => PipelineSettings.Default,
     };
 
-    internal static PipelineOptions Read(SettingReader reader)
+    /// <summary>
+    /// Binds the section: <c>Pipeline:Preset</c> first, then every other key over a copy of that preset, so an override
+    /// changes one field of it whatever order the sources give the keys in.
+    /// </summary>
+    internal void Bind(SettingsSection<PipelineOptions> section)
     {
-        var preset = reader.Choice("Pipeline:Preset", PipelinePreset.Default);
-        var settings = PipelineSettingsBinding.Read(reader, Section, PresetSettings(preset));
-        // Ranges and rules across fields live in one place; a value that did not convert kept its preset value.
-        foreach (var problem in PipelineSettingsRules.Problems(settings))
-            reader.Fail(problem);
-        return new PipelineOptions
-        {
-            Preset = preset,
-            Settings = settings,
-            WatchInterval = reader.Duration("Pipeline:WatchInterval", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)),
-        };
+        section.Bind(this);
+        // A deep copy: the presets are shared, and the binder sets nested records in place.
+        Settings = section.Bind(JsonSerializer.Deserialize<PipelineSettings>(JsonSerializer.Serialize(PresetSettings(Preset)))!);
     }
 
     internal IEnumerable<(string Key, string? Value)> Describe()
@@ -68,5 +70,18 @@ public sealed class PipelineOptions
             foreach (var entry in Flatten($"{prefix}:{property.Name}", property.Value))
                 yield return entry;
         }
+    }
+}
+
+/// <summary>The rules of section <c>Pipeline</c>: <see cref="PipelineSettingsRules"/>, the one rule set of a run's recipe.</summary>
+internal sealed class PipelineOptionsValidator(SettingsSection<PipelineOptions> section) : IValidateOptions<PipelineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PipelineOptions options)
+    {
+        var problems = section.Check();
+        // A value that did not convert kept its preset value, so the rules see a whole recipe.
+        foreach (var problem in PipelineSettingsRules.Problems(options.Settings))
+            problems.Fail(problem);
+        return problems.Result();
     }
 }

@@ -1,4 +1,7 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
 using RankDistill.Activities.Storage;
 
 namespace RankDistill.Workflows.Hosting;
@@ -18,18 +21,24 @@ public sealed class StorageOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>https://&lt;account&gt;.blob.core.windows.net, signed in with DefaultAzureCredential.</summary>
+    [Description("an absolute URL like https://<account>.blob.core.windows.net")]
     public Uri? AccountUrl { get; set; }
 
     public string ContainerPrefix { get; set; } = _blobDefaults.ContainerPrefix;
 
+    [Range(0, 20)]
     public int MaxRetries { get; set; } = _blobDefaults.MaxRetries;
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = _blobDefaults.RetryDelay;
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = _blobDefaults.MaxRetryDelay;
 
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan NetworkTimeout { get; set; } = _blobDefaults.NetworkTimeout;
 
+    [Range(1, 256)]
     public int BlockSizeMiB { get; set; } = _blobDefaults.BlockSize >> 20;
 
     public BlobArtifactStoreOptions ToBlobOptions() => new()
@@ -42,46 +51,46 @@ public sealed class StorageOptions
         NetworkTimeout = NetworkTimeout,
     };
 
-    internal static StorageOptions Read(SettingReader reader, DataOptions data)
-    {
-        var options = new StorageOptions
-        {
-            Kind = reader.Choice("Storage:Kind", StorageKind.Local),
-            LocalRoot = reader.FullPath("Storage:LocalRoot", Path.Combine(data.Root, "store")),
-            ConnectionString = reader.Text("Storage:ConnectionString"),
-            AccountUrl = reader.Url("Storage:AccountUrl", "https://<account>.blob.core.windows.net"),
-            ContainerPrefix = reader.Text("Storage:ContainerPrefix") ?? "",
-            MaxRetries = reader.Integer("Storage:MaxRetries", _blobDefaults.MaxRetries, 0, 20),
-            RetryDelay = reader.Duration("Storage:RetryDelay", _blobDefaults.RetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1)),
-            MaxRetryDelay = reader.Duration("Storage:MaxRetryDelay", _blobDefaults.MaxRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
-            NetworkTimeout = reader.Duration("Storage:NetworkTimeout", _blobDefaults.NetworkTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
-            BlockSizeMiB = reader.Integer("Storage:BlockSizeMiB", _blobDefaults.BlockSize >> 20, 1, 256),
-        };
-        options.Check(reader);
-        return options;
-    }
+    internal IEnumerable<(string Key, string? Value)> Describe() =>
+    [
+        ("Storage:Kind", Kind.ToString()),
+        ("Storage:LocalRoot", LocalRoot),
+        ("Storage:ConnectionString", ConnectionString),
+        ("Storage:AccountUrl", AccountUrl?.ToString()),
+        ("Storage:ContainerPrefix", ContainerPrefix),
+        ("Storage:MaxRetries", MaxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Storage:RetryDelay", RetryDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+        ("Storage:MaxRetryDelay", MaxRetryDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+        ("Storage:NetworkTimeout", NetworkTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
+        ("Storage:BlockSizeMiB", BlockSizeMiB.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+}
 
-    private void Check(SettingReader reader)
+/// <summary>The rules of section <c>Storage</c> beyond the types and ranges its properties declare.</summary>
+internal sealed class StorageOptionsValidator(SettingsSection<StorageOptions> section) : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        if (!BlobArtifactStoreOptions.IsValidContainerPrefix(ContainerPrefix))
+        var problems = section.Check();
+        problems.Path("Storage:LocalRoot", options.LocalRoot);
+        if (!BlobArtifactStoreOptions.IsValidContainerPrefix(options.ContainerPrefix))
         {
-            reader.Invalid("Storage:ContainerPrefix", ContainerPrefix,
+            problems.Invalid("Storage:ContainerPrefix", options.ContainerPrefix,
                 $"at most {BlobArtifactStoreOptions.MaxContainerPrefixLength} lowercase letters, digits and single hyphens, not starting with a hyphen");
         }
-        if (MaxRetryDelay < RetryDelay)
-            reader.Fail($"Storage:MaxRetryDelay ({MaxRetryDelay:c}) is shorter than Storage:RetryDelay ({RetryDelay:c}); it must be at least as long");
-        if (ConnectionString is not null && !IsStorageConnectionString(ConnectionString))
+        if (options.MaxRetryDelay < options.RetryDelay)
+            problems.Fail($"Storage:MaxRetryDelay ({options.MaxRetryDelay:c}) is shorter than Storage:RetryDelay ({options.RetryDelay:c}); it must be at least as long");
+        if (options.ConnectionString is not null && !IsStorageConnectionString(options.ConnectionString))
         {
-            reader.Invalid("Storage:ConnectionString", ConnectionString,
+            problems.Invalid("Storage:ConnectionString", options.ConnectionString,
                 "a storage connection string: DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net "
                 + "(or with SharedAccessSignature, or UseDevelopmentStorage=true)");
         }
-        if (Kind != StorageKind.Blob)
-            return;
-        if (ConnectionString is null && AccountUrl is null)
-            reader.Fail("Storage:Kind = 'Blob' needs Storage:ConnectionString or Storage:AccountUrl; neither is set");
-        if (ConnectionString is not null && AccountUrl is not null)
-            reader.Fail("Storage:ConnectionString and Storage:AccountUrl are both set; set only one (a connection string, or an account URL signed in with DefaultAzureCredential)");
+        if (options.Kind == StorageKind.Blob && options.ConnectionString is null && options.AccountUrl is null)
+            problems.Fail("Storage:Kind = 'Blob' needs Storage:ConnectionString or Storage:AccountUrl; neither is set");
+        if (options.Kind == StorageKind.Blob && options.ConnectionString is not null && options.AccountUrl is not null)
+            problems.Fail("Storage:ConnectionString and Storage:AccountUrl are both set; set only one (a connection string, or an account URL signed in with DefaultAzureCredential)");
+        return problems.Result();
     }
 
     private static bool IsStorageConnectionString(string value)
@@ -97,18 +106,4 @@ public sealed class StorageOptions
             return false;
         }
     }
-
-    internal IEnumerable<(string Key, string? Value)> Describe() =>
-    [
-        ("Storage:Kind", Kind.ToString()),
-        ("Storage:LocalRoot", LocalRoot),
-        ("Storage:ConnectionString", ConnectionString),
-        ("Storage:AccountUrl", AccountUrl?.ToString()),
-        ("Storage:ContainerPrefix", ContainerPrefix),
-        ("Storage:MaxRetries", MaxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Storage:RetryDelay", RetryDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
-        ("Storage:MaxRetryDelay", MaxRetryDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
-        ("Storage:NetworkTimeout", NetworkTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
-        ("Storage:BlockSizeMiB", BlockSizeMiB.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    ];
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Models.Losses;
 
@@ -52,6 +53,13 @@ public static class PipelineSettingsRules
             Require(stage.WarmupFraction is >= 0 and < 1, $"{name}:WarmupFraction", stage.WarmupFraction, "from 0 up to (not including) 1");
             Require(stage.WeightDecay is >= 0 and < 1, $"{name}:WeightDecay", stage.WeightDecay, "from 0 up to (not including) 1");
         }
+        var limits = settings.DropFiles;
+        // A line shorter than a rejected row's kept text would leave nothing to show of what was refused.
+        Require(limits.MaxLineLength >= RejectedRow.MaxRawTextLength, "DropFiles:MaxLineLength", limits.MaxLineLength,
+            string.Create(CultureInfo.InvariantCulture, $"{RejectedRow.MaxRawTextLength:N0} to {int.MaxValue:N0} characters"));
+        Require(limits.MaxDecompressedBytes > 0, "DropFiles:MaxDecompressedBytes", limits.MaxDecompressedBytes, "above 0 bytes");
+        Require(limits.MaxRowGroupRows > 0 && limits.MaxRowGroupRows <= Array.MaxLength, "DropFiles:MaxRowGroupRows", limits.MaxRowGroupRows,
+            string.Create(CultureInfo.InvariantCulture, $"1 to {Array.MaxLength:N0} rows"));
         Require(settings.Publish.MinStudentVsTeacher is >= 0 and <= 2, "Publish:MinStudentVsTeacher", settings.Publish.MinStudentVsTeacher, "a fraction from 0 to 2");
         return problems;
     }

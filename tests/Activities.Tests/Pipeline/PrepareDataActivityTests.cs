@@ -88,6 +88,24 @@ public sealed class PrepareDataActivityTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_LineLimitLoweredInTheRunsSettings_RejectsTheLongerRowWithItsReason()
+    {
+        // A good row, only long: read under the default limit of 1 Mi characters.
+        var longRow = DropFileWriter.ToJsonLine(new ClickLogRow("long page", new string('t', 2_600), "a summary", "https://tiny.test/long", 1, Clicked: true, DwellMs: 5_000, SessionId: "s-long"));
+        await _harness.WriteDropAsync([longRow]);
+        var settings = PipelineHarness.Settings with { DropFiles = new DropFileLimits { MaxLineLength = 2_500 } };
+        using var context = new TestActivityContext(_harness);
+
+        var prepared = await _harness.Prepare.RunAsync(context, new StageRequest("r1", PipelineHarness.DropId, settings));
+
+        Assert.Equal(1, prepared.Summary.ClickRowsRejected);
+        var rejected = await _harness.Store.GetSetAsync(RunLayout.Rejected("r1"), TestContext.Current.CancellationToken);
+        await rejected.VerifyAsync(TestContext.Current.CancellationToken);
+        var row = PreparedJsonl.FromLine<RejectedRow>(System.Text.Encoding.UTF8.GetString(await _harness.ReadAsync($"{RunLayout.Rejected("r1")}/clicklogs.jsonl")).Trim());
+        Assert.Equal(new RejectedRow("part-00000.jsonl", TinyDrop.Queries * 5 + 1, "line too long: more than 2500 characters (setting MaxLineLength)", longRow[..RejectedRow.MaxRawTextLength]), row);
+    }
+
+    [Fact]
     public async Task RunAsync_OnlyGarbage_ThrowsUnusableDropSayingWhy()
     {
         var ct = TestContext.Current.CancellationToken;

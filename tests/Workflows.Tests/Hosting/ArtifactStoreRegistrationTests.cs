@@ -47,11 +47,13 @@ public sealed class ArtifactStoreRegistrationTests : IDisposable
     }
 
     [Fact]
-    public void AddArtifactStore_BadSetting_ThrowsWhileRegistering()
+    public void AddArtifactStore_BadSetting_ThrowsWhenTheStoreIsResolved()
     {
-        var error = Assert.Throws<InvalidSettingsException>(() => Services(("Storage:Kind", "Blobb")));
+        using var provider = Services(("Storage:Kind", "Blobb")).BuildServiceProvider();
 
-        Assert.Contains("Storage:Kind = 'Blobb'", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IArtifactStore>);
+
+        Assert.Equal(["Storage:Kind = 'Blobb' (from in-memory configuration) is not valid; expected one of: Local, Blob"], error.Failures);
     }
 
     private ServiceCollection Services(params (string Key, string Value)[] values)
@@ -61,7 +63,7 @@ public sealed class ArtifactStoreRegistrationTests : IDisposable
             .AddInMemoryCollection([new("Data:Root", _folder)])
             .Build();
         var services = new ServiceCollection();
-        services.AddArtifactStore(configuration);
+        services.AddHostSettings(configuration).AddArtifactStore();
         return services;
     }
 }

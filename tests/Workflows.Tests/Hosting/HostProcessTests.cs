@@ -21,6 +21,22 @@ public sealed class HostProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_BadSettingsOnTheCommandLine_StopsBeforeItStartsWithExit2NamingEach()
+    {
+        var run = await RunHostAsync(["worker", "--Storage:Kind=Blobb", "--Pipeline:DropFiles:MaxLineLength=10"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            ["Invalid configuration:",
+             "  Storage:Kind = 'Blobb' (from command line) is not valid; expected one of: Local, Blob",
+             "  Pipeline:DropFiles:MaxLineLength = 10 is not valid; expected 2,000 to 2,147,483,647 characters"],
+            run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
+        Assert.Equal("", run.Output);
+        // Nothing was started: no task hub was created.
+        Assert.False(Directory.Exists(Path.Combine(_work, ".data")));
+    }
+
+    [Fact]
     public async Task Config_BadValueInLocalSettings_StopsWithExit2NamingTheSettingAndFile()
     {
         await File.WriteAllTextAsync(Path.Combine(_work, "local.settings.json"),

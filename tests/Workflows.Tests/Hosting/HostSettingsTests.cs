@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using RankDistill.TaskHub;
 using RankDistill.Workflows.Hosting;
 
@@ -124,6 +127,63 @@ public sealed class HostSettingsTests
         var error = Assert.Throws<InvalidSettingsException>(() => Load(("Storage:RetryDelay", "10s"), ("Storage:MaxRetryDelay", "1s")));
 
         Assert.StartsWith("Storage:MaxRetryDelay (00:00:01) is shorter than Storage:RetryDelay (00:00:10)", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Data:Rot")]
+    [InlineData("Storage:Knd")]
+    [InlineData("TaskHub:Partitions")]
+    [InlineData("Torch:Thread")]
+    [InlineData("Pipeline:Distillation:Stepz")]
+    // The recipe's fields are keys of the section itself: the options property that holds them is no key.
+    [InlineData("Pipeline:Settings:Seed")]
+    // A key under a setting, as if it were a section.
+    [InlineData("Storage:Kind:Local")]
+    public void Load_UnknownKeyInASection_RefusedByNameAlone(string key)
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() => Load((key, "1")));
+
+        Assert.Equal([$"{key} (from in-memory configuration) is not a setting this host uses; `config` lists the ones it does"], error.Errors);
+    }
+
+    [Theory]
+    [InlineData("TaskHub:LockDuration", "soon", "a duration, like 00:00:02, 2s or 500ms")]
+    [InlineData("TaskHub:PartitionCount", "4.5", "a whole number")]
+    [InlineData("Pipeline:Distillation:LearningRate", "fast", "a number, like 0.5 or 3e-4")]
+    [InlineData("Pipeline:Publish:RequireNoRegression", "yes", "true or false")]
+    [InlineData("Pipeline:WatchInterval", "50ms", "a duration from 00:00:00.1000000 to 1.00:00:00, like 00:00:02, 2s or 500ms")]
+    public void Load_ValueThatDoesNotConvert_NamedWithWhatItAcceptsNotTheBindersException(string key, string value, string expected)
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() => Load((key, value)));
+
+        Assert.Equal([$"{key} = '{value}' (from in-memory configuration) is not valid; expected {expected}"], error.Errors);
+    }
+
+    [Fact]
+    public void Load_KeysInAnyLetterCase_BoundAndNamedAsTheHostSpellsThem()
+    {
+        var settings = Load(("storage:maxretries", "7"), ("pipeline:teacher:layers", "3"));
+        var error = Assert.Throws<InvalidSettingsException>(() => Load(("torch:threads", "lots")));
+
+        Assert.Equal((7, 3), (settings.Storage.MaxRetries, settings.Pipeline.Settings.Teacher.Layers));
+        Assert.StartsWith("Torch:Threads = 'lots' (from in-memory configuration) is not valid", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddHostSettings_HostStartedWithABadValue_FailsToStartNamingIt()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Storage:Kind", "Blobb"), new("Torch:Threads", "-1")]).Build();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddHostSettings(configuration, WorkingDirectory);
+        using var host = builder.Build();
+
+        // Nothing resolved the options before: only the start's validation can refuse them.
+        var error = await Assert.ThrowsAsync<AggregateException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            ["Storage:Kind = 'Blobb' (from in-memory configuration) is not valid; expected one of: Local, Blob",
+             "Torch:Threads = '-1' (from in-memory configuration) is not valid; expected a whole number from 0 to 1024"],
+            error.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RankDistill.Activities.Data;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Models.Llm;
 using RankDistill.Models.Losses;
@@ -121,6 +122,32 @@ public sealed class PipelineOptionsTests
         var error = Assert.Throws<InvalidSettingsException>(() => Load(("Pipeline:DistillationAlpha", "0"), ("Pipeline:DistillationBeta", "0")));
 
         Assert.Contains("above 0 when DistillationAlpha is 0", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DropFileLimits_SetByPathCarriedInTheRecipeAndListed()
+    {
+        var settings = Load(("Pipeline:Preset", "Tiny"), ("Pipeline:DropFiles:MaxLineLength", "4096"), ("Pipeline:DropFiles:MaxRowGroupRows", "1000"));
+
+        Assert.Equal(new DropFileLimits { MaxLineLength = 4096, MaxRowGroupRows = 1000 }, settings.Pipeline.Settings.DropFiles);
+        Assert.Equal(PipelineSettings.Tiny with { DropFiles = new DropFileLimits { MaxLineLength = 4096, MaxRowGroupRows = 1000 } }, settings.Pipeline.Settings);
+        Assert.Contains(("Pipeline:DropFiles:MaxLineLength", "4096"), settings.Describe());
+        Assert.Contains(("Pipeline:DropFiles:MaxDecompressedBytes", (32L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture)), settings.Describe());
+    }
+
+    [Fact]
+    public void Load_BadDropFileLimits_RefusedByName()
+    {
+        var error = Assert.Throws<InvalidSettingsException>(() => Load(
+            ("Pipeline:DropFiles:MaxLineLength", "100"), ("Pipeline:DropFiles:MaxDecompressedBytes", "0"), ("Pipeline:DropFiles:MaxRowGroupRows", "many")));
+
+        Assert.Equal(
+            [
+                "Pipeline:DropFiles:MaxRowGroupRows = 'many' (from in-memory configuration) is not valid; expected a whole number",
+                "Pipeline:DropFiles:MaxLineLength = 100 is not valid; expected 2,000 to 2,147,483,647 characters",
+                "Pipeline:DropFiles:MaxDecompressedBytes = 0 is not valid; expected above 0 bytes",
+            ],
+            error.Errors);
     }
 
     private static HostSettings Load(params (string Key, string Value)[] values) =>

@@ -62,8 +62,8 @@ internal sealed class PipelineTestHost : IAsyncDisposable
             values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var host = builder.Services.AddHostSettings(configuration);
-        var taskHub = builder.Services.AddArtifactStore(configuration).AddPipelineTaskHub(host.TaskHub);
+        var hostSettings = HostSettings.Load(configuration);
+        var taskHub = builder.Services.AddHostSettings(hostSettings).AddArtifactStore().AddPipelineTaskHub(hostSettings.TaskHub);
         // Throughput is measured on a few documents: the figure is not what these tests check.
         builder.Services.AddSingleton(Options.Create(new EvaluationOptions { ThroughputDocuments = 32, WarmupDocuments = 8, TimedPasses = 1 }));
         if (worker)

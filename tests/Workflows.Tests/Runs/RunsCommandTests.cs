@@ -83,6 +83,6 @@ public sealed class RunsCommandTests(AzuriteFixture azurite)
     {
         var configuration = HostConfiguration.Build(settings);
         HostSettings.Load(configuration);
-        return new ServiceCollection().AddArtifactStore(configuration).BuildServiceProvider().GetRequiredService<IArtifactStore>();
+        return new ServiceCollection().AddHostSettings(configuration).AddArtifactStore().BuildServiceProvider().GetRequiredService<IArtifactStore>();
     }
 }

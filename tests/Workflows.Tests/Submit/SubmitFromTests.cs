@@ -148,7 +148,7 @@ public sealed class SubmitFromTests(AzuriteFixture azurite)
     private static IArtifactStore StoreFor(string[] settings)
     {
         var configuration = HostConfiguration.Build(settings);
-        return new ServiceCollection().AddArtifactStore(configuration).BuildServiceProvider().GetRequiredService<IArtifactStore>();
+        return new ServiceCollection().AddHostSettings(configuration).AddArtifactStore().BuildServiceProvider().GetRequiredService<IArtifactStore>();
     }
 
     private static async Task<List<string>> NamesAsync(IArtifactStore store, string prefix) =>
