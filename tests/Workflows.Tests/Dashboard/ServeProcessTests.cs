@@ -4,7 +4,6 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using RankDistill.Testing;
 using RankDistill.Workflows.Dashboard;
 using RankDistill.Workflows.Dashboard.Api;
 using RankDistill.Workflows.Hosting;
@@ -34,14 +33,13 @@ public sealed class ServeProcessTests : IDisposable
         // A pipeline scheduled in the folder the way demo/submit would, to start far in the future so that
         // serve's worker leaves it alone (serve does not know the test's orchestration).
         var id = await ScheduleInFolderAsync("pipeline-drop-serve");
-        var port = FreePort.Next();
-
-        using var serve = Start("serve", "--data", _data, "--urls", $"http://127.0.0.1:{port}");
+        // Port 0: the OS picks a free one as serve binds it (a port found free beforehand can be taken by then).
+        using var serve = Start("serve", "--data", _data, "--urls", "http://127.0.0.1:0");
         try
         {
             var lines = await ReadUntilReadyAsync(serve);
             var url = Assert.Single(lines, l => l.StartsWith("Dashboard: ", StringComparison.Ordinal))["Dashboard: ".Length..];
-            Assert.Equal($"http://127.0.0.1:{port}/", url);
+            Assert.Matches(@"^http://127\.0\.0\.1:[1-9][0-9]*/$", url);
             Assert.DoesNotContain(lines, l => l.StartsWith("Created a new, empty task hub", StringComparison.Ordinal));
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             var list = await http.GetFromJsonAsync<InstanceList>("api/instances", DashboardJson.Options, TestContext.Current.CancellationToken);
@@ -63,7 +61,7 @@ public sealed class ServeProcessTests : IDisposable
     {
         var empty = Path.Combine(_data, "typo");
 
-        using var serve = Start("serve", "--data", empty, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        using var serve = Start("serve", "--data", empty, "--urls", "http://127.0.0.1:0");
         try
         {
             var lines = await ReadUntilReadyAsync(serve);
