@@ -111,8 +111,10 @@ internal sealed class DemoCommand : IHostCommand
         // Progress bars own the terminal: only warnings get through. Redirected output also gets the host's own
         // information lines; the trainers' line per update would drown the progress lines, which already carry it.
         // DurableTask.Core's own lines (a step handed back at Ctrl+C is an "aborted" warning and a middleware error)
-        // are the runtime's bookkeeping: the demo reports failures itself, from the instance.
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((category, level) =>
+        // are the runtime's bookkeeping: the demo reports failures itself, from the instance. The generic host's
+        // "Hosting failed to start" when another process holds port 5080 is the demo's cue to serve elsewhere, not an
+        // error (a category rule: it must be longer than appsettings' "Microsoft" to win over it).
+        builder.Logging.AddConsoleLines().AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical).AddFilter((category, level) =>
             category?.StartsWith("DurableTask.", StringComparison.Ordinal) == true ? level >= LogLevel.Critical
             : level >= LogLevel.Warning
             || (!ProgressView.IsInteractive && level >= LogLevel.Information && category?.StartsWith("RankDistill.Workflows", StringComparison.Ordinal) == true));

@@ -45,7 +45,7 @@ internal sealed class WorkerCommand : IHostCommand
         }
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager() });
         builder.Configuration.AddConfiguration(host.Configuration);
-        builder.Logging.AddConfiguration(host.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddConfiguration(host.Configuration.GetSection("Logging")).AddConsoleLines();
         var taskHub = host.Settings.TaskHub;
         if (lease is { } duration)
             taskHub.LockDuration = duration;

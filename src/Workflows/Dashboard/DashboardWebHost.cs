@@ -26,6 +26,7 @@ public static class DashboardWebHost
         // One source of settings for the whole host: no ASPNETCORE_* surprises beside the documented ones.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders().AddConsoleLines();
         builder.WebHost.UseUrls([.. dashboard.Urls]);
         builder.Services.AddHostSettings(settings).AddArtifactStore();
         var taskHub = builder.Services.AddPipelineTaskHub(settings.TaskHub);
