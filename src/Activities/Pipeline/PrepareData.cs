@@ -41,7 +41,7 @@ public sealed class PrepareData(IArtifactStore store, ActivityCancellation cance
         {
             var options = new PrepareDataOptions { SampledCandidates = input.Settings.SampledCandidates, SampleSeed = input.Settings.Seed, Limits = input.Settings.DropFiles };
             summary = await new DatasetPreparer(options)
-                .PrepareAsync(clickFiles.Files, labelFiles.Files, new FolderSink(local), cancellationToken);
+                .PrepareAsync(clickFiles.Files, labelFiles.Files, new PreparedDataFolder(local), cancellationToken);
         }
         catch (UnusableDropException)
         {
@@ -132,16 +132,5 @@ public sealed class PrepareData(IArtifactStore store, ActivityCancellation cance
             .. Read<CandidateList>(PreparedDataPaths.CandidatesTrain).Concat(Read<CandidateList>(PreparedDataPaths.CandidatesDev))
                 .SelectMany(l => l.Docs.SelectMany(d => new[] { l.Query, d.Title, d.Summary })),
         ];
-    }
-
-    /// <summary>Writes PrepareData's outputs into a local folder that is then published.</summary>
-    private sealed class FolderSink(string root) : IPreparedDataSink
-    {
-        public Task<Stream> CreateAsync(string path, CancellationToken cancellationToken)
-        {
-            var full = Path.Combine(root, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            return Task.FromResult<Stream>(File.Create(full));
-        }
     }
 }

@@ -72,9 +72,9 @@ public sealed class DatasetPreparerTests
     public async Task PrepareAsync_SmallDrop_WritesEachDatasetFromTheRightSplit()
     {
         var (clicks, labels) = await SmallDropAsync();
-        var sink = new MemorySink();
+        using var sink = new PreparedOutput();
 
-        var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink, TestContext.Current.CancellationToken);
+        var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink.Sink, TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [new CptExample(_train, "Title 1", "Summary 1"), new CptExample(_train, "Title 3", "Summary 3"), new CptExample(_train, "Title 2", "Summary 2")],
@@ -117,11 +117,11 @@ public sealed class DatasetPreparerTests
     {
         var (clicks, labels) = await SmallDropAsync();
         var options = new PrepareDataOptions { SampledCandidates = 2, SampleSeed = 7 };
-        var first = new MemorySink();
-        var second = new MemorySink();
+        using var first = new PreparedOutput();
+        using var second = new PreparedOutput();
 
-        var summary = await new DatasetPreparer(options).PrepareAsync(clicks, labels, first, TestContext.Current.CancellationToken);
-        await new DatasetPreparer(options).PrepareAsync(clicks, labels, second, TestContext.Current.CancellationToken);
+        var summary = await new DatasetPreparer(options).PrepareAsync(clicks, labels, first.Sink, TestContext.Current.CancellationToken);
+        await new DatasetPreparer(options).PrepareAsync(clicks, labels, second.Sink, TestContext.Current.CancellationToken);
 
         // The corpus is what train and dev queries were shown: documents 1, 2, 3, 5 (4 was shown to the test query only).
         // The train list holds all four already; the dev list, shown document 1, gets two of 2, 3, 5 after it.
@@ -142,9 +142,9 @@ public sealed class DatasetPreparerTests
     public async Task PrepareAsync_TestQuery_AppearsOnlyInTheEvaluationLists()
     {
         var (clicks, labels) = await SmallDropAsync();
-        var sink = new MemorySink();
+        using var sink = new PreparedOutput();
 
-        await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink, TestContext.Current.CancellationToken);
+        await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink.Sink, TestContext.Current.CancellationToken);
 
         var holding = sink.Paths.Where(p => sink.Text(p).Contains(_test, StringComparison.Ordinal)).Order();
         Assert.Equal([PreparedDataPaths.EvalTest, PreparedDataPaths.RejectedLabels], holding);
@@ -154,10 +154,10 @@ public sealed class DatasetPreparerTests
     public async Task PrepareAsync_MinClickDwell_SkipsShortClicksKeepsClicksWithoutDwell()
     {
         var (clicks, labels) = await SmallDropAsync();
-        var sink = new MemorySink();
+        using var sink = new PreparedOutput();
 
         var summary = await new DatasetPreparer(new PrepareDataOptions { MinClickDwellMs = 5_000 })
-            .PrepareAsync(clicks, labels, sink, TestContext.Current.CancellationToken);
+            .PrepareAsync(clicks, labels, sink.Sink, TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain(sink.Read<CptExample>(PreparedDataPaths.CptTrain), e => e.Title == "Title 3");
         Assert.Equal((new SplitCounts(2, 1, 0), 1L), (summary.CptExamples, summary.ShortClicksSkipped));
@@ -172,10 +172,10 @@ public sealed class DatasetPreparerTests
             File("a.jsonl", Encoding.UTF8.GetBytes("""{"title":"t","url":"https://x.test/1","position":1,"clicked":true}""" + "\n{oops\n")),
             File("b.jsonl.gz", Encoding.UTF8.GetBytes("not gzip")),
         ];
-        var sink = new MemorySink();
+        using var sink = new PreparedOutput();
 
         var error = await Assert.ThrowsAsync<UnusableDropException>(() =>
-            new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink, TestContext.Current.CancellationToken));
+            new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, labels, sink.Sink, TestContext.Current.CancellationToken));
 
         Assert.StartsWith(
             "the drop cannot train or evaluate a ranker: no usable click-log rows: 2 file(s), 2 row(s) read, 2 rejected (",
@@ -192,9 +192,9 @@ public sealed class DatasetPreparerTests
         var (clicks, labels) = await SmallDropAsync();
         const string Rule = "it contains ':', which file names on Windows cannot hold";
         DropFile[] more = [.. clicks, DropFile.Refused("part:2.jsonl", Rule), File("part-00003.csv", Encoding.UTF8.GetBytes("a,b\n"))];
-        var sink = new MemorySink();
+        using var sink = new PreparedOutput();
 
-        var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(more, labels, sink, TestContext.Current.CancellationToken);
+        var summary = await new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(more, labels, sink.Sink, TestContext.Current.CancellationToken);
 
         Assert.Equal((4, 2), (summary.ClickFiles, summary.ClickFilesRejected)); // the marker is neither
         Assert.Equal((1, 0), (summary.LabelFiles, summary.LabelFilesRejected));
@@ -211,9 +211,10 @@ public sealed class DatasetPreparerTests
     public async Task PrepareAsync_NoLabels_ThrowsUnusableDrop()
     {
         var (clicks, _) = await SmallDropAsync();
+        using var output = new PreparedOutput();
 
         var error = await Assert.ThrowsAsync<UnusableDropException>(() =>
-            new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, [], new MemorySink(), TestContext.Current.CancellationToken));
+            new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, [], output.Sink, TestContext.Current.CancellationToken));
 
         Assert.Equal("the drop cannot train or evaluate a ranker: no usable label rows: 0 file(s), 0 row(s) read, 0 rejected", error.Message);
     }
@@ -223,9 +224,10 @@ public sealed class DatasetPreparerTests
     {
         var (clicks, _) = await SmallDropAsync();
         var labels = await FileAsync("labels.tsv", [new LabelRow(_train, "Title 1", "", "https://x.test/1", 3)]);
+        using var output = new PreparedOutput();
 
         var error = await Assert.ThrowsAsync<UnusableDropException>(() =>
-            new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, [labels], new MemorySink(), TestContext.Current.CancellationToken));
+            new DatasetPreparer(new PrepareDataOptions()).PrepareAsync(clicks, [labels], output.Sink, TestContext.Current.CancellationToken));
 
         Assert.Equal(
             "the drop cannot train or evaluate a ranker: no labelled query falls in the test split (1 train, 0 dev): nothing to evaluate on",
