@@ -46,7 +46,7 @@ public sealed class DemoCommandTests
         const string runId = "pipeline-demo-quick-42";
         // A longer CPT, checkpointed often: the kill lands after a checkpoint and well before CPT ends.
         string[] args = ["demo", "--quick", "--data", data.Path, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu", "--Torch:Threads=1",
-            "--Pipeline:ContinuedPretraining:Steps=300", "--Pipeline:ContinuedPretraining:CheckpointEvery=10"];
+            "--Pipeline:ContinuedPretraining:Steps=150", "--Pipeline:ContinuedPretraining:CheckpointEvery=10"];
         var store = new LocalArtifactStore(Path.Combine(data.Path, "store"));
         var checkpoints = new ArtifactCheckpointStore(store, RunLayout.Checkpoints(runId, RunLayout.Stages.ContinuedPretraining));
         long checkpointAtKill;
@@ -68,7 +68,7 @@ public sealed class DemoCommandTests
         // The killed process's CPT was taken over, not failed and retried, and went on from its checkpoint.
         var manifest = (await WriteRunManifest.ReadAsync(store, runId, TestContext.Current.CancellationToken))!;
         var cpt = manifest.Steps.Single(s => s.Stage == RunLayout.Stages.ContinuedPretraining);
-        Assert.InRange(cpt.Metrics["resumed_from_step"], checkpointAtKill, 299);
+        Assert.InRange(cpt.Metrics["resumed_from_step"], checkpointAtKill, 149);
         await using var hub = await PipelineTestHost.StartAsync(data.Path, worker: false);
         var history = await PipelineHistory.ReadAsync(hub.Client, runId);
         Assert.Equal((1, 1), (history.Attempts("PrepareData"), history.Attempts("ContinuedPretraining")));
