@@ -14,10 +14,14 @@ public static class SdkCrashTasks
         .AddOrchestrator<StallingFanIn>()
         .AddOrchestrator<SharedFanOut>()
         .AddActivity<JournalStep>()
+        .AddActivity<SharedStep>()
         .AddActivity<JournalHold>();
 
     public static Task<int> CallJournalStepAsync(this TaskOrchestrationContext context, int input) =>
         context.CallActivityAsync<int>(nameof(JournalStep), input);
+
+    public static Task<int> CallSharedStepAsync(this TaskOrchestrationContext context, int input) =>
+        context.CallActivityAsync<int>(nameof(SharedStep), input);
 
     public static Task<int> CallJournalHoldAsync(this TaskOrchestrationContext context, int input) =>
         context.CallActivityAsync<int>(nameof(JournalHold), input);
@@ -57,26 +61,46 @@ public sealed class StallingFanIn : TaskOrchestrator<int, int[]>
     }
 }
 
-/// <summary>Steps 1..n at once; returns their squares in order.</summary>
+/// <summary>Shared steps 1..n at once; returns their squares in order.</summary>
 public sealed class SharedFanOut : TaskOrchestrator<int, int[]>
 {
     public override Task<int[]> RunAsync(TaskOrchestrationContext context, int input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Task.WhenAll(Enumerable.Range(1, input).Select(context.CallJournalStepAsync));
+        return Task.WhenAll(Enumerable.Range(1, input).Select(context.CallSharedStepAsync));
+    }
+}
+
+/// <summary>Returns the square of its input.</summary>
+public sealed class JournalStep : TaskActivity<int, int>
+{
+    public override Task<int> RunAsync(TaskActivityContext context, int input)
+    {
+        SdkCrashTasks.Write("step", input);
+        return Task.FromResult(input * input);
     }
 }
 
 /// <summary>
-/// Returns the square of its input after 20 ms of "work": a fan-out of them outlasts one poll of an idle worker, so a
-/// second worker on the hub gets its share.
+/// Returns the square of its input once another worker has journaled a step too: a worker whose slots are all taken by
+/// these waits for the other to take the rest of the fan-out, so sharing is a state the test reaches, not a race that a
+/// fast first worker could win before the second one polls. Gives up after two minutes (then the test has failed).
 /// </summary>
-public sealed class JournalStep : TaskActivity<int, int>
+public sealed class SharedStep : TaskActivity<int, int>
 {
+    private static volatile bool _otherWorkerSeen;
+
     public override async Task<int> RunAsync(TaskActivityContext context, int input)
     {
         SdkCrashTasks.Write("step", input);
-        await Task.Delay(20);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!_otherWorkerSeen)
+        {
+            _otherWorkerSeen = CrashWorld.Read(CrashWorld.Journal).Any(l => l.StartsWith("sdk-step ", StringComparison.Ordinal) && !l.EndsWith($" {CrashWorld.WorkerName}", StringComparison.Ordinal));
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"no other worker took a step beside {CrashWorld.WorkerName}");
+            await Task.Delay(50);
+        }
         return input * input;
     }
 }

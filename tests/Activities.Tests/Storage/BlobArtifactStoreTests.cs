@@ -145,10 +145,10 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IAsyncDispo
     [Fact]
     public async Task GetInfoAsync_NothingListening_RetriesThenThrowsStoreExceptionSayingSo()
     {
-        var closedPort = FreePort.Next();
+        using var closed = new RefusingPort();
         var store = BlobArtifactStore.FromConnectionString(
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteServer.AccountKey};"
-            + $"BlobEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;", _target.Options);
+            + $"BlobEndpoint=http://127.0.0.1:{closed.Port}/devstoreaccount1;", _target.Options);
 
         var error = await Assert.ThrowsAsync<ArtifactStoreException>(() => store.GetInfoAsync("runs/r1/a.txt", Ct));
 

@@ -36,7 +36,8 @@ public abstract class WorkerProcessScaleOutTests(HostedTaskHub hub) : WorkerProc
         await Workers.StartAsync("first");
         await Workers.StartAsync("second");
 
-        // 100 > the 66 activities one worker holds at once (2 slots + 64 for GPU steps): some are always left for the other.
+        // 100 > the 66 activities one worker holds at once (2 slots + 64 for GPU steps), and a step ends only once the
+        // other worker has taken one: neither can finish the fan-out alone.
         var id = await Hub.ScheduleAsync(nameof(SharedFanOut), 100);
 
         var state = await Hub.CompletedAsync(id);

@@ -29,15 +29,32 @@ public sealed class FailsOnce : TaskActivity<string, string>
     }
 }
 
-/// <summary>Records which worker ran it (input "key/item"), after an optional pause (input "key/item/ms").</summary>
+/// <summary>
+/// Records which worker ran it (input "key/item"), after an optional pause (input "key/item/ms"), or once another worker
+/// has recorded an item of the same key (input "key/item/shared"): a worker whose slots all hold such items waits for
+/// the other to take the rest, so sharing work is a state the test reaches rather than a race a fast worker wins. Gives
+/// up after two minutes (then the test has failed).
+/// </summary>
 public sealed class Recorder(string worker) : AsyncTaskActivity<string, string>
 {
     protected override async Task<string> ExecuteAsync(TaskContext context, string input)
     {
         var parts = input.Split('/');
         ExecutionLog.Record(parts[0], parts[1], worker);
-        if (parts.Length > 2)
+        if (parts is [var key, _, "shared"])
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (!ExecutionLog.Entries(key).Any(e => !e.EndsWith($"@{worker}", StringComparison.Ordinal)))
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"no other worker recorded an item of {key} beside {worker}");
+                await Task.Delay(20);
+            }
+        }
+        else if (parts.Length > 2)
+        {
             await Task.Delay(int.Parse(parts[2], CultureInfo.InvariantCulture));
+        }
         return worker;
     }
 }

@@ -190,7 +190,8 @@ public sealed class DashboardCliTests(DashboardHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Remote_NothingListening_Exit1SayingSo()
     {
-        var url = $"http://127.0.0.1:{Testing.FreePort.Next()}/";
+        using var closed = new Testing.RefusingPort();
+        var url = $"http://127.0.0.1:{closed.Port}/";
 
         var (exit, _, error) = await CliRun.InvokeAsync("status", "--host", url);
 

@@ -99,9 +99,8 @@ public sealed class DashboardSecurityTests
     [Fact]
     public async Task KestrelEndpointsBeyondLoopback_WithKey_RemoteRequestNeedsIt()
     {
-        var port = FreePort.Next();
-        var settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Http:Url"] = $"http://0.0.0.0:{port}", ["Dashboard:ApiKey"] = ApiKey };
-        await using var host = await DashboardTestHost.StartAsync(settings);
+        var (started, port) = await StartOnKestrelEndpointAsync();
+        await using var host = started;
         using var http = new HttpClient { BaseAddress = new Uri($"http://{NonLoopbackAddress()}:{port}/") };
 
         using var missing = await http.GetAsync("api/instances", TestContext.Current.CancellationToken);
@@ -109,6 +108,26 @@ public sealed class DashboardSecurityTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
+    /// <summary>
+    /// A keyed host on <c>Kestrel:Endpoints</c> at a free port of 0.0.0.0, on another port when another process took
+    /// that one before Kestrel bound it (the test host's own retry cannot: this setting overrides its URLs).
+    /// </summary>
+    private static async Task<(DashboardTestHost Host, int Port)> StartOnKestrelEndpointAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort.Next();
+            var settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Http:Url"] = $"http://0.0.0.0:{port}", ["Dashboard:ApiKey"] = ApiKey };
+            try
+            {
+                return (await DashboardTestHost.StartAsync(settings), port);
+            }
+            catch (IOException e) when (attempt < 3 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
     }
 
     [Theory]

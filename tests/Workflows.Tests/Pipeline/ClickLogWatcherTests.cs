@@ -1,9 +1,12 @@
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RankDistill.Activities.Pipeline;
 using RankDistill.Activities.Storage;
 using RankDistill.Workflows.Hosting;
 using RankDistill.Workflows.Orchestrations;
+using RankDistill.Workflows.Tests.Dashboard;
 using RankDistill.Workflows.Tests.Demo;
 
 namespace RankDistill.Workflows.Tests.Pipeline;
@@ -14,6 +17,9 @@ namespace RankDistill.Workflows.Tests.Pipeline;
 /// </summary>
 public sealed class ClickLogWatcherTests
 {
+    // Short, so that a test sees several scans; each test waits for what a scan did, never for the interval.
+    private static readonly TimeSpan _watchInterval = TimeSpan.FromMilliseconds(200);
+
     [Fact]
     public async Task ScanAsync_DropWithoutSuccessMarker_StartsNothing()
     {
@@ -68,6 +74,61 @@ public sealed class ClickLogWatcherTests
             "pipeline-ready started by the watcher", TimeSpan.FromMinutes(2));
         Assert.Equal(nameof(DistillationPipeline), started!.Name);
         Assert.Equal("ready", started.ReadInputAs<PipelineInput>()!.DropId);
+    }
+
+    [Fact]
+    public async Task AddClickLogWatcher_DropLandsAfterTheFirstScan_ALaterScanStartsIt()
+    {
+        using var data = new TemporaryFolder();
+        var store = new LocalArtifactStore(Path.Combine(data.Path, "store"));
+        await WriteDropFilesAsync(store, "early", complete: true);
+        await using var host = await StartWatchingAsync(data.Path, new LogCapture());
+
+        // pipeline-early exists once the first scan has listed the drops: "late" lands after that listing.
+        await WaitForInstanceAsync(host, "pipeline-early");
+        await WriteDropFilesAsync(host.Store, "late", complete: true);
+
+        var late = await WaitForInstanceAsync(host, "pipeline-late");
+        Assert.Equal("late", late.ReadInputAs<PipelineInput>()!.DropId);
+    }
+
+    [Fact]
+    public async Task AddClickLogWatcher_ListingFails_LogsItAndTheNextScanStartsTheDrop()
+    {
+        using var data = new TemporaryFolder();
+        var storeRoot = Path.Combine(data.Path, "store");
+        // clicklogs/ is a symbolic link, which the local store refuses to list: every scan fails for real until the
+        // folder is put in its place.
+        var elsewhere = Path.Combine(data.Path, "clicklogs-elsewhere");
+        await WriteDropFilesAsync(new LocalArtifactStore(storeRoot), "waiting", complete: true);
+        Directory.Move(Path.Combine(storeRoot, ClickLogWatcher.DropArea), elsewhere);
+        Directory.CreateSymbolicLink(Path.Combine(storeRoot, ClickLogWatcher.DropArea), elsewhere);
+        var logs = new LogCapture();
+        await using var host = await StartWatchingAsync(data.Path, logs);
+
+        var failed = $"Click-log watcher: listing drops in local store '{storeRoot}' failed; trying again in {_watchInterval}";
+        await Poll.UntilAsync(() => Task.FromResult(logs.Messages.Contains(failed)), "the failed scan logged", TimeSpan.FromMinutes(2));
+        Assert.Null(await host.Client.GetInstanceAsync("pipeline-waiting", TestContext.Current.CancellationToken));
+        Directory.Delete(Path.Combine(storeRoot, ClickLogWatcher.DropArea));
+        Directory.Move(elsewhere, Path.Combine(storeRoot, ClickLogWatcher.DropArea));
+
+        var started = await WaitForInstanceAsync(host, "pipeline-waiting");
+        Assert.Equal("waiting", started.ReadInputAs<PipelineInput>()!.DropId);
+        Assert.Contains("Drop waiting is complete: started pipeline pipeline-waiting", logs.Messages);
+    }
+
+    /// <summary>A client-only host whose hosted watcher scans every <see cref="_watchInterval"/>, logging into <paramref name="logs"/>.</summary>
+    private static Task<PipelineTestHost> StartWatchingAsync(string dataRoot, LogCapture logs) =>
+        PipelineTestHost.StartAsync(dataRoot, worker: false, services: s => s
+            .AddSingleton<ILoggerProvider>(logs)
+            .AddClickLogWatcher(new PipelineOptions { Settings = PipelineSettings.Tiny, WatchInterval = _watchInterval }));
+
+    private static async Task<OrchestrationMetadata> WaitForInstanceAsync(PipelineTestHost host, string instanceId)
+    {
+        OrchestrationMetadata? instance = null;
+        await Poll.UntilAsync(async () => (instance = await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, TestContext.Current.CancellationToken)) is not null,
+            $"{instanceId} started by the watcher", TimeSpan.FromMinutes(2));
+        return instance!;
     }
 
     private static ClickLogWatcher Watcher(PipelineTestHost host) =>
