@@ -34,8 +34,9 @@ public abstract class ScaleOutConformanceTests(HubUnderTest hub) : IAsyncLifetim
 
         var runs = ExecutionLog.Entries(key);
         Assert.Equal(100, outputs.Count);
-        Assert.Equal(100, runs.Count);
         Assert.Equal(100, runs.Select(r => r.Split('@')[0]).Distinct().Count());
+        if (hub.RunsActivitiesExactlyOnce)
+            Assert.Equal(100, runs.Count);
         Assert.Contains("w1", outputs);
         Assert.Contains("w2", outputs);
     }

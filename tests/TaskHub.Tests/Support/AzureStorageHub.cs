@@ -18,6 +18,10 @@ public sealed class AzureStorageHub(AzuriteFixture azurite) : HubUnderTest
     // partition-table renewals alone took more than 2 s each and three waits of 90 s ran out.
     public override TimeSpan Patience => TimeSpan.FromMinutes(4);
 
+    // Queue messages come back when their visibility lapses: on a busy machine (load average 50-60) a fan-out of 100
+    // ran 110 times while every result was delivered once.
+    public override bool RunsActivitiesExactlyOnce => false;
+
     public override Task RewindAsync(string instanceId, string reason) =>
         ((AzureStorageOrchestrationService)Client).RewindTaskOrchestrationAsync(instanceId, reason);
 

@@ -31,6 +31,12 @@ public abstract class HubUnderTest : IAsyncDisposable
     /// <summary>How long a test waits for what this provider does in a moment (Azure Storage polls queues).</summary>
     public abstract TimeSpan Patience { get; }
 
+    /// <summary>
+    /// False where the provider delivers work at least once: an activity may run again (never twice in a result) when
+    /// its message's lock lapses before the worker renews it.
+    /// </summary>
+    public virtual bool RunsActivitiesExactlyOnce => true;
+
     /// <summary>A new service object on this hub: what a separate worker process would have.</summary>
     public IOrchestrationService NewService(string workerId, HubTimings? timings = null)
     {
