@@ -10,9 +10,13 @@ internal static class BlobFailures
     public static bool IsStorageFailure(Exception e) => e switch
     {
         RequestFailedException or AuthenticationFailedException => true,
-        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsStorageFailure),
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(i => IsStorageFailure(i) || IsNetworkTimeout(i)),
         _ => false,
     };
+
+    // Azure.Core ends an attempt that outlives Retry.NetworkTimeout with a TaskCanceledException; inside the retry
+    // policy's AggregateException it is a silent server, not the caller's cancellation (which is thrown bare).
+    private static bool IsNetworkTimeout(Exception e) => e is TaskCanceledException;
 
     public static ArtifactStoreException ToException(string store, string operation, string? name, Exception e)
     {
@@ -27,6 +31,8 @@ internal static class BlobFailures
                     Status = last.Status,
                     ErrorCode = last.ErrorCode,
                 };
+            case AggregateException { InnerExceptions: [.., TaskCanceledException last] } a:
+                return new(store, operation, name, $"no response: {FirstLine(last.Message)} (gave up after {a.InnerExceptions.Count} attempts)", a);
             case AuthenticationFailedException:
                 return new(store, operation, name, $"could not authenticate: {FirstLine(e.Message)}", e);
             default:

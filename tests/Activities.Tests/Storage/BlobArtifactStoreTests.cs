@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
@@ -155,6 +157,38 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IAsyncDispo
         Assert.Equal(0, error.Status);
         Assert.Contains("'runs/r1/a.txt' failed: no response", error.Message, StringComparison.Ordinal);
         Assert.Contains($"gave up after {_target.Options.MaxRetries + 1} attempts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetInfoAsync_ServerNeverAnswers_ThrowsStoreExceptionAfterTheNetworkTimeouts()
+    {
+        // A server that accepts connections and never answers: each attempt ends at the network timeout.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+                held.Add(await silent.AcceptTcpClientAsync(Ct));
+        }, Ct);
+        var options = new BlobArtifactStoreOptions
+        {
+            ContainerPrefix = _target.Options.ContainerPrefix,
+            MaxRetries = 1,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            NetworkTimeout = TimeSpan.FromSeconds(1),
+        };
+        var store = BlobArtifactStore.FromConnectionString(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteServer.AccountKey};"
+            + $"BlobEndpoint=http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/devstoreaccount1;", options);
+
+        var error = await Assert.ThrowsAsync<ArtifactStoreException>(() => store.GetInfoAsync("runs/r1/a.txt", Ct));
+
+        Assert.Contains("'runs/r1/a.txt' failed: no response", error.Message, StringComparison.Ordinal);
+        Assert.Contains("timeout", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("gave up after 2 attempts", error.Message, StringComparison.Ordinal);
+        foreach (var client in held.ToArray())
+            client.Dispose();
     }
 
     /// <summary>This test's store (same container prefix), reaching Azurite through <paramref name="proxy"/>.</summary>
