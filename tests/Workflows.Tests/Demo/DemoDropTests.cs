@@ -58,7 +58,7 @@ public sealed class DemoDropTests
         var path = Path.Combine(data.Path, "store", Labels);
         await File.WriteAllTextAsync(path, ReplaceFirstGrade(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)), TestContext.Current.CancellationToken);
 
-        using var demo = HostProcess.Start(data.Path, "demo", "--quick", "--data", data.Path, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu");
+        using var demo = HostProcess.Start(data.Path, "demo", "--quick", "--data", data.Path, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu", QuickWorldShards.Setting);
         var exit = await demo.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
         Assert.True(exit == 2, $"demo exited with {exit}:\n{demo.Output}");

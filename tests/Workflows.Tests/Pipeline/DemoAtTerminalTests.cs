@@ -90,7 +90,7 @@ public sealed partial class DemoAtTerminalTests(DemoAtTerminalTests.Uninterrupte
     {
         using var data = new TemporaryFolder();
         using var demo = HostProcess.StartAtTerminal(data.Path, new Dictionary<string, string> { ["TERM"] = "dumb" },
-            "demo", "--quick", "--data", data.Path, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu");
+            "demo", "--quick", "--data", data.Path, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu", QuickWorldShards.Setting);
 
         var exit = await demo.WaitForExitAsync(_demoTimeout);
 
@@ -145,7 +145,7 @@ public sealed partial class DemoAtTerminalTests(DemoAtTerminalTests.Uninterrupte
 
     private static string[] DemoArgs(string data) =>
     [
-        "demo", "--quick", "--data", data, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu", "--Torch:Threads=1",
+        "demo", "--quick", "--data", data, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu", "--Torch:Threads=1", QuickWorldShards.Setting,
         $"--Pipeline:ContinuedPretraining:Steps={CptSteps}", "--Pipeline:ContinuedPretraining:CheckpointEvery=10",
     ];
 

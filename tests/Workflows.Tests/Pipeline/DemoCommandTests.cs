@@ -76,7 +76,7 @@ public sealed class DemoCommandTests
 
     private static async Task<string> RunDemoAsync(string data)
     {
-        using var demo = HostProcess.Start(data, "demo", "--quick", "--data", data, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu");
+        using var demo = HostProcess.Start(data, "demo", "--quick", "--data", data, "--Pipeline:Preset=Tiny", "--Torch:Device=cpu", QuickWorldShards.Setting);
         var exit = await demo.WaitForExitAsync(TimeSpan.FromMinutes(4));
         Assert.True(exit == 0, $"demo exited with {exit}:\n{demo.Output}");
         return demo.Output;
