@@ -63,7 +63,11 @@ public abstract class WorkerProcessKilledDuringActivityTests(HostedTaskHub hub) 
 
         var state = await Hub.CompletedAsync(id);
         Assert.Equal(Squares([1, 2, 3]), state.ReadOutputAs<int[]>());
-        Assert.Equal(["sdk-step 1 first"], Workers.Lines("sdk-step 1 "));
+        var stepOne = Workers.Lines("sdk-step 1 ");
+        if (Hub.RunsActivitiesExactlyOnce)
+            Assert.Equal(["sdk-step 1 first"], stepOne);
+        else
+            Assert.Equal("sdk-step 1 first", stepOne[0]);
         Assert.Equal(["sdk-hold 2 first", "sdk-hold 2 second"], Workers.Lines("sdk-hold "));
         Assert.Equal(["sdk-step 3 second"], Workers.Lines("sdk-step 3 "));
     }

@@ -34,6 +34,9 @@ public abstract class HostedTaskHub : IAsyncDisposable
     /// <summary>How long a test waits for what this provider does in a moment (Azure Storage polls queues).</summary>
     public abstract TimeSpan Patience { get; }
 
+    /// <summary>False where the provider delivers work at least once: a finished activity may run again when its lock lapses before the delete.</summary>
+    public virtual bool RunsActivitiesExactlyOnce => true;
+
     /// <summary>Between two looks at an instance a test waits for.</summary>
     protected abstract TimeSpan ProbeInterval { get; }
 
