@@ -17,6 +17,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium has not started.");
 
+    /// <summary>A fresh page in a context of its own, recording console errors (<see cref="BrowserPage"/>).</summary>
+    public Task<BrowserPage> OpenPageAsync(TimeSpan timeout) => BrowserPage.OpenAsync(Browser, timeout);
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ExecutablePath))

@@ -17,34 +17,26 @@ public sealed class DashboardBrowserControlTests(DashboardHostFixture fixture, C
     : IClassFixture<DashboardHostFixture>, IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private readonly DashboardTestHost _host = fixture.Host;
-    private readonly List<string> _consoleErrors = [];
-    private IBrowserContext? _context;
-    private IPage? _page;
+    private BrowserPage? _browserPage;
 
-    private IPage Page => _page!;
+    private IPage Page => _browserPage!.Page;
+
+    private IReadOnlyList<string> ConsoleErrors => _browserPage!.ConsoleErrors;
 
     private ILocator Rows => Page.Locator("#instances tr[data-instance-id]");
 
     public async ValueTask InitializeAsync()
     {
-        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        _page = await _context.NewPageAsync();
         // Both waits are for the page to reach a state (the host answering, the refresh after an action): generous,
         // since a loaded 2-core machine may take seconds.
-        _page.SetDefaultTimeout(30_000);
+        _browserPage = await chromium.OpenPageAsync(TimeSpan.FromSeconds(30));
         SetDefaultExpectTimeout(30_000);
-        Page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-                _consoleErrors.Add(message.Text);
-        };
-        Page.PageError += (_, error) => _consoleErrors.Add(error);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_context is not null)
-            await _context.DisposeAsync();
+        if (_browserPage is not null)
+            await _browserPage.DisposeAsync();
     }
 
     [Fact]
@@ -76,7 +68,7 @@ public sealed class DashboardBrowserControlTests(DashboardHostFixture fixture, C
         // The labelling children are hidden unless asked for; the orchestration name picks them alone.
         await ApplyFiltersAsync(prefix: "pipeline-bf-", name: "MimicLabeling", children: true);
         await ExpectRowsAsync(MimicPipeline.LabelingInstanceId(done), MimicPipeline.LabelingInstanceId(failed));
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
         await _host.Client.TerminateInstanceAsync(held, "test done", TestContext.Current.CancellationToken);
     }
 
@@ -110,7 +102,7 @@ public sealed class DashboardBrowserControlTests(DashboardHostFixture fixture, C
 
         Assert.Equal(ids.Order(StringComparer.Ordinal), first.Concat(second).Order(StringComparer.Ordinal));
         Assert.Equal(first, await RowIdsAsync());
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -136,7 +128,7 @@ public sealed class DashboardBrowserControlTests(DashboardHostFixture fixture, C
         Assert.Equal(["looks fine"], history.OfType<ExecutionResumedEvent>().Select(e => e.Reason));
         Assert.Equal("""{"by":"browser"}""", history.OfType<EventRaisedEvent>().Single(e => e.Name == "approve").Input);
         await Expect(status).ToHaveTextAsync("Completed");
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -158,7 +150,7 @@ public sealed class DashboardBrowserControlTests(DashboardHostFixture fixture, C
         Assert.All(steps, s => Assert.Equal("completed", s.Status));
         Assert.All(steps.Where(s => s.Name == "MimicTrain"), s => Assert.Single(s.Attempts));
         await Expect(Page.Locator("#part-summary [data-status]")).ToHaveTextAsync("Completed");
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -177,7 +169,7 @@ public sealed class DashboardBrowserControlTests(DashboardHostFixture fixture, C
         await Expect(Page.Locator("h1")).ToHaveTextAsync("Pipelines");
         await Expect(Rows.First).ToBeVisibleAsync();
         await Expect(Page.Locator($"tr[data-instance-id='{id}']")).ToHaveCountAsync(0);
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     /// <summary>Sets the list's filter form as a person would (anything not given left empty) and applies it.</summary>

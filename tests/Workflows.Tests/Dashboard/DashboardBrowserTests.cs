@@ -23,29 +23,18 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
 {
     private static readonly string _screenshots = ChromiumFixture.ScreenshotFolder("dashboard");
     private readonly DashboardTestHost _host = fixture.Host;
-    private readonly List<string> _consoleErrors = [];
-    private IBrowserContext? _context;
-    private IPage? _page;
+    private BrowserPage? _browserPage;
 
-    private IPage Page => _page!;
+    private IPage Page => _browserPage!.Page;
 
-    public async ValueTask InitializeAsync()
-    {
-        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        _page = await _context.NewPageAsync();
-        _page.SetDefaultTimeout(20_000);
-        Page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-                _consoleErrors.Add(message.Text);
-        };
-        Page.PageError += (_, error) => _consoleErrors.Add(error);
-    }
+    private IReadOnlyList<string> ConsoleErrors => _browserPage!.ConsoleErrors;
+
+    public async ValueTask InitializeAsync() => _browserPage = await chromium.OpenPageAsync(TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {
-        if (_context is not null)
-            await _context.DisposeAsync();
+        if (_browserPage is not null)
+            await _browserPage.DisposeAsync();
     }
 
     [Fact]
@@ -64,7 +53,7 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
         await Page.Locator("#apply-filters").ClickAsync();
         await Expect(Page.Locator(".empty")).ToHaveTextAsync("No pipeline instances match.");
         Assert.Contains("prefix=no-such-prefix", Page.Url, StringComparison.Ordinal);
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -96,7 +85,7 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
         await Expect(Page.Locator("#report .decision")).ToContainTextAsync("Student promoted");
         await Expect(Page.Locator("#artifacts a.artifact").First).ToBeVisibleAsync();
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "instance.png"), FullPage = true });
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -140,7 +129,7 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
             await Expect(chart.Locator($"circle.promoted[data-run-id='{later.RunId}']")).ToHaveCountAsync(0);
         }
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "runs.png"), FullPage = true });
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -178,7 +167,7 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
         await Expect(Page.Locator("#part-summary [data-status]")).ToHaveTextAsync("Terminated");
         await Expect(Page.Locator("button[data-action=terminate]")).ToBeDisabledAsync();
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_screenshots, "terminated.png"), FullPage = true });
-        Assert.Empty(_consoleErrors);
+        Assert.Empty(ConsoleErrors);
     }
 
     [Fact]
@@ -197,6 +186,6 @@ public sealed class DashboardBrowserTests(BrowserHostFixture fixture, ChromiumFi
         await Expect(Page.Locator($"tr[data-instance-id='{id}']")).ToBeVisibleAsync();
         Assert.Equal(Key, await Page.EvaluateAsync<string>("sessionStorage.getItem('rankdistill.apiKey')"));
         // The failed request that made the page ask is the one console error allowed.
-        Assert.All(_consoleErrors, e => Assert.Contains("401", e, StringComparison.Ordinal));
+        Assert.All(ConsoleErrors, e => Assert.Contains("401", e, StringComparison.Ordinal));
     }
 }
