@@ -1,6 +1,8 @@
 using RankDistill.Bench;
+using RankDistill.Models.Devices;
 
 // Usage: dotnet run -c Release --project bench -- <name> [options]
+NativeHeap.Configure(); // the heap as the host sets it up, so that models train here as they do in a pipeline
 var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)

@@ -21,7 +21,7 @@ public static class TorchRuntime
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        NativeHeap.LimitArenas();
+        NativeHeap.Configure();
         NativeHeap.ReleaseFreed();
         var device = Resolve(options.Device, cuda.is_available());
 
