@@ -26,7 +26,7 @@ internal sealed class AblateCommand : IHostCommand
         var quick = new Option<bool>("--quick") { Description = "The Quick preset (and, without a drop, the demo's quick world)." };
         var seeds = new Option<string>("--seeds") { Description = "The seeds every arm runs on, comma-separated.", DefaultValueFactory = _ => "1,2,3", HelpName = "1,2,3" };
         var data = DataOption.Create();
-        data.Description = $"The data folder (task hub, store); default: Data:Root when configured, else {DemoCommand.DefaultDataFolder} without a drop and .data with one.";
+        data.Description = $"The data folder (task hub, store); default: Data:Root when configured, else {DataOption.DemoFolder} without a drop and .data with one.";
         var command = new Command("ablate", "Check the paper's findings on a drop: every variant on every seed, then the table.") { drop, quick, seeds, data };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -59,11 +59,7 @@ internal sealed class AblateCommand : IHostCommand
     /// <summary>What the flags stand for: the demo's data folder for the demo world (unless configured), and the Quick preset.</summary>
     private static List<string> Settings(ParseResult parseResult, Option<string?> data, bool demoWorld, bool quick)
     {
-        var settings = new List<string>(DataOption.Settings(parseResult, data));
-        var configured = HostConfiguration.Build([])["Data:Root"] is not null
-            || parseResult.UnmatchedTokens.Any(t => t.Contains("Data:Root", StringComparison.OrdinalIgnoreCase));
-        if (demoWorld && settings.Count == 0 && !configured)
-            settings.Add($"--Data:Root={DemoCommand.DefaultDataFolder}");
+        var settings = new List<string>(demoWorld ? DataOption.DemoSettings(parseResult, data) : DataOption.Settings(parseResult, data));
         if (quick)
             settings.Add($"--Pipeline:Preset={PipelinePreset.Quick}");
         return settings;

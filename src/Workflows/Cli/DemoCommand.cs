@@ -20,7 +20,6 @@ namespace RankDistill.Workflows.Cli;
 /// </summary>
 internal sealed class DemoCommand : IHostCommand
 {
-    public const string DefaultDataFolder = ".data/demo";
     public const long DefaultSeed = 42;
 
     // One process runs everything here, so after a crash the next run waits out the dead process's locks: keep them short.
@@ -31,7 +30,7 @@ internal sealed class DemoCommand : IHostCommand
         var quick = new Option<bool>("--quick") { Description = "A smaller world and the Quick preset: under 2 minutes on 2 cores." };
         var seed = new Option<long>("--seed") { Description = "Seeds the synthetic web (and so the whole run).", DefaultValueFactory = _ => DefaultSeed, HelpName = "N" };
         var data = DataOption.Create();
-        data.Description = $"The data folder (task hub, store); default: Data:Root when configured, else {DefaultDataFolder}.";
+        data.Description = $"The data folder (task hub, store); default: Data:Root when configured, else {DataOption.DemoFolder}.";
         var command = new Command("demo", "Generate a synthetic click-log world, run the whole pipeline on it here, print the report.") { quick, seed, data };
         command.SetAction((parseResult, cancellationToken) => HostStartup.RunAsync(parseResult, Settings(parseResult, data, parseResult.GetValue(quick)),
             (host, ct) => RunAsync(host, parseResult.GetValue(quick), parseResult.GetValue(seed), ct), cancellationToken));
@@ -41,11 +40,7 @@ internal sealed class DemoCommand : IHostCommand
     /// <summary>What the flags stand for: the data folder (unless configured elsewhere) and the Quick preset.</summary>
     private static List<string> Settings(ParseResult parseResult, Option<string?> data, bool quick)
     {
-        var settings = new List<string>(DataOption.Settings(parseResult, data));
-        var configured = HostConfiguration.Build([])["Data:Root"] is not null
-            || parseResult.UnmatchedTokens.Any(t => t.Contains("Data:Root", StringComparison.OrdinalIgnoreCase));
-        if (settings.Count == 0 && !configured)
-            settings.Add($"--Data:Root={DefaultDataFolder}");
+        var settings = new List<string>(DataOption.DemoSettings(parseResult, data));
         if (quick)
             settings.Add($"--Pipeline:Preset={PipelinePreset.Quick}");
         return settings;
