@@ -96,7 +96,7 @@ public sealed record PipelineSettings
     /// as the default's (200 updates, 5–6 epochs of the ~280 lists) at a rate suited to the narrow model; 700
     /// distillation updates over the ~640 teacher-labelled lists. A teacher of width 96 with 1,000 distillation updates
     /// lost to BM25 on seed 1234 (0.697 against 0.712) and its student scored only 7–8× faster; width 128 gained
-    /// 0.05 there and the student 12–17× faster, and 700 updates paid for its time (student 0.740 against 0.747 with 1,000).
+    /// 0.05 there and the student 10–14× faster, and 700 updates paid for its time (student 0.740 against 0.747 with 1,000).
     /// </summary>
     public static PipelineSettings Quick { get; } = new()
     {
@@ -136,7 +136,7 @@ public sealed record TeacherSettings
 
     /// <summary>
     /// Width 192 and 4 layers: with the demo's CPT and SFT schedules, width 192 reached test NDCG@5 0.80 where 256
-    /// reached 0.775 (same machine, same world), in less time, and the student still scores 20–27× faster. Mind the
+    /// reached 0.775 (same machine, same world), in less time, and the student still scores 10–12× faster. Mind the
     /// noise: 100 test queries and minutes of training move the teacher's NDCG@5 by a few hundredths under changes that
     /// leave the arithmetic equal but reorder float sums (0.80 before and 0.76 after SFT scored lists in length groups).
     /// </summary>
@@ -162,7 +162,7 @@ public sealed record StudentSettings
 
     /// <summary>
     /// Width 64 and two layers: a second layer took the distilled student's test NDCG@5 from 0.62 to 0.67 (900 updates
-    /// on impression lists); width 128 or a third layer gained nothing measurable. It scores 20–27× faster than the
+    /// on impression lists); width 128 or a third layer gained nothing measurable. It scores 10–12× faster than the
     /// 192-wide teacher on the same candidates.
     /// </summary>
     public int HiddenSize { get; init; } = 64;
